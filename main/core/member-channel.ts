@@ -1,0 +1,78 @@
+// One protomux channel per (connection, topic). Its open handshake carries the
+// membership proof; only after the remote's proof checks out do we tell it our
+// device name. A peer without the keyphrase learns nothing it did not bring.
+import Protomux, { type Channel, type Encoding, type Message } from 'protomux'
+import c from 'compact-encoding'
+import { z } from 'zod'
+import type { SwarmConnection } from 'hyperswarm'
+import type { TopicKeys } from './keyphrase'
+import { createProof, verifyProof } from './membership'
+
+const PROTOCOL = 'hyperfold/member/v1'
+// protomux decodes from Buffers, so a fixed32 it hands us is a Buffer.
+const proofEncoding = c.fixed32 as unknown as Encoding<Buffer>
+
+const Hello = z.object({ name: z.string().max(64) })
+type Hello = z.infer<typeof Hello>
+
+export interface MemberChannelHandlers {
+  deviceName(): string
+  onmember(name: string): void
+  onrefused(reason: string): void
+  onclose(): void
+}
+
+export class MemberChannel {
+  private readonly conn: SwarmConnection
+  private readonly keys: TopicKeys
+  private readonly handlers: MemberChannelHandlers
+  private readonly channel: Channel<Buffer> | null
+  private readonly hello: Message<unknown> | null = null
+  private verified = false
+
+  constructor(conn: SwarmConnection, keys: TopicKeys, handlers: MemberChannelHandlers) {
+    this.conn = conn
+    this.keys = keys
+    this.handlers = handlers
+    this.channel = Protomux.from(conn).createChannel<Buffer>({
+      protocol: PROTOCOL,
+      id: keys.channel,
+      handshake: proofEncoding,
+      onopen: (proof) => this.onopen(proof),
+      onclose: () => this.handlers.onclose()
+    })
+    if (this.channel === null) return
+    this.hello = this.channel.addMessage({ encoding: c.json, onmessage: (msg: unknown) => this.onhello(msg) })
+    this.channel.open(createProof(keys.auth, conn.handshakeHash, conn.publicKey))
+  }
+
+  get topicId(): string {
+    return this.keys.id
+  }
+
+  sendName(name: string): void {
+    if (this.verified) this.hello?.send({ name } satisfies Hello)
+  }
+
+  close(): void {
+    this.channel?.close()
+  }
+
+  private onopen(proof: Buffer): void {
+    if (!verifyProof(this.keys.auth, this.conn.handshakeHash, this.conn.remotePublicKey, proof)) {
+      this.handlers.onrefused('its membership proof is wrong')
+      return
+    }
+    this.verified = true
+    this.sendName(this.handlers.deviceName())
+  }
+
+  private onhello(message: unknown): void {
+    const hello = Hello.safeParse(message)
+    if (!this.verified || !hello.success) {
+      this.handlers.onrefused('it sent a malformed hello')
+      return
+    }
+    this.handlers.onmember(hello.data.name.trim() || 'unnamed device')
+  }
+}

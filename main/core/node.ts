@@ -1,0 +1,239 @@
+// The Hyperfold node: this device's identity, its joined topics, its swarm and
+// its peers. Plain Node.js (never electron), driven through the API contract.
+import ReadyResource from 'ready-resource'
+import Corestore from 'corestore'
+import type { SwarmConnection } from 'hyperswarm'
+import type { Device, EventMessage, EventName, EventPayload, JoinedTopic, NodeStatus, Peer, Topic } from '../../contract'
+import { errors } from '../../contract/errors'
+import { type Bootstrap, formatBootstrap } from './bootstrap'
+import { DataDir } from './data-dir'
+import { type Identity, deviceIdOf, loadIdentity } from './identity'
+import { deriveTopicKeys, generateKeyphrase, keyphraseWarning, normalizeKeyphrase } from './keyphrase'
+import { MemberChannel } from './member-channel'
+import { Network } from './network'
+import { NodeState, type StoredTopic } from './node-state'
+import { PeerTable } from './peer-table'
+import { type JoinedTopicEntry, TopicRegistry, describeTopic } from './topic-registry'
+import { VERSION } from './version'
+
+const MEMBERSHIP_TIMEOUT_MS = 15_000
+
+export interface NodeOptions {
+  dataDir: string
+  // Required on purpose: 'public' must be chosen, never fallen into.
+  bootstrap: Bootstrap
+  membershipTimeoutMs?: number
+  log?: (line: string) => void
+}
+
+interface Session {
+  channels: Map<string, MemberChannel>
+  timer: NodeJS.Timeout
+  replicating: boolean
+}
+
+export class HyperfoldNode extends ReadyResource {
+  private readonly opts: NodeOptions
+  private readonly topics = new TopicRegistry()
+  private readonly peers = new PeerTable()
+  private readonly sessions = new Map<SwarmConnection, Session>()
+  private readonly startedAt = new Date()
+  private dir: DataDir | null = null
+  private state: NodeState | null = null
+  private identity: Identity | null = null
+  private store: Corestore | null = null
+  private network: Network | null = null
+
+  constructor(opts: NodeOptions) {
+    super()
+    this.opts = opts
+    this.peers.on('joined', (peer) => this.emitEvent('peer.joined', peer))
+    this.peers.on('updated', (peer) => this.emitEvent('peer.updated', peer))
+    this.peers.on('left', (peer) => this.emitEvent('peer.left', peer))
+  }
+
+  onEvent(listener: (message: EventMessage) => void): () => void {
+    this.on('event', listener)
+    return () => this.off('event', listener)
+  }
+
+  protected override async _open(): Promise<void> {
+    try {
+      this.dir = await DataDir.open(this.opts.dataDir)
+      this.state = await NodeState.load(this.dir.file('state.json'))
+      this.identity = await loadIdentity(this.dir.file('device.json'))
+      this.store = new Corestore(this.dir.file('corestore'))
+      await this.store.ready()
+      this.network = new Network({
+        keyPair: this.identity.keyPair,
+        bootstrap: this.opts.bootstrap,
+        onconnection: (conn) => this.onconnection(conn),
+        onerror: (conn, err) => this.log(`connection to ${deviceIdOf(conn.remotePublicKey)}: ${err.message}`)
+      })
+      await this.network.ready()
+      await Promise.all(this.state.topics.map((stored) => this.startTopic(stored)))
+    } catch (err) {
+      await this.release() // ready-resource does not call _close when _open fails
+      throw err
+    }
+  }
+
+  protected override async _close(): Promise<void> {
+    await this.release()
+  }
+
+  // Reverse order of _open; safe on a half-opened node.
+  private async release(): Promise<void> {
+    for (const session of this.sessions.values()) clearTimeout(session.timer)
+    await this.network?.close()
+    await this.store?.close()
+    await this.state?.flushed().catch(() => undefined)
+    await this.dir?.close()
+  }
+
+  status(): NodeStatus {
+    const { identity, state } = this.live()
+    return {
+      device: { id: identity.deviceId, name: state.deviceName },
+      dataDir: this.dir!.path,
+      network: this.opts.bootstrap === 'public' ? 'public' : 'local',
+      bootstrap: formatBootstrap(this.opts.bootstrap),
+      topics: this.topics.size,
+      peers: this.peers.size,
+      startedAt: this.startedAt.toISOString(),
+      version: VERSION
+    }
+  }
+
+  async setName(name: string): Promise<Device> {
+    const { identity, state } = this.live()
+    await state.update((s) => ({ ...s, deviceName: name }))
+    for (const session of this.sessions.values()) for (const channel of session.channels.values()) channel.sendName(name)
+    const device = { id: identity.deviceId, name }
+    this.emitEvent('device.renamed', device)
+    return device
+  }
+
+  async createTopic(label?: string): Promise<JoinedTopic> {
+    const keyphrase = generateKeyphrase()
+    return { ...(await this.joinTopic(keyphrase, label)), keyphrase }
+  }
+
+  async joinTopic(input: string, label?: string): Promise<JoinedTopic> {
+    const { state } = this.live()
+    const keyphrase = normalizeKeyphrase(input)
+    const stored = { keyphrase, label: label ?? '', joinedAt: new Date().toISOString() }
+    const entry = await this.startTopic(stored)
+    await state.update((s) => ({ ...s, topics: [...s.topics, { ...stored, label: entry.label }] }))
+    const topic = describeTopic(entry, this.peers.countOn(entry.keys.id))
+    this.emitEvent('topic.joined', topic)
+    const warning = keyphraseWarning(keyphrase)
+    return warning === undefined ? topic : { ...topic, warning }
+  }
+
+  async leaveTopic(ref: string): Promise<Topic> {
+    const { state, network } = this.live()
+    const entry = this.topics.resolve(ref)
+    const topic = describeTopic(entry, 0)
+    this.topics.delete(entry.keys.id)
+    await state.update((s) => ({ ...s, topics: s.topics.filter((t) => t.keyphrase !== entry.keyphrase) }))
+    await network.leave(entry.keys.topic)
+    for (const [conn, session] of this.sessions) this.detach(conn, session, entry.keys.id)
+    this.emitEvent('topic.left', topic)
+    return topic
+  }
+
+  listTopics(): Topic[] {
+    this.live()
+    return [...this.topics.values()].map((entry) => describeTopic(entry, this.peers.countOn(entry.keys.id)))
+  }
+
+  listPeers(topicRef?: string): Peer[] {
+    this.live()
+    return this.peers.list(topicRef === undefined ? undefined : this.topics.resolve(topicRef).keys.id)
+  }
+
+  private async startTopic(stored: StoredTopic): Promise<JoinedTopicEntry> {
+    const keys = await deriveTopicKeys(stored.keyphrase)
+    const { network } = this.live()
+    const entry = { keys, keyphrase: stored.keyphrase, label: stored.label || keys.id, joinedAt: stored.joinedAt }
+    this.topics.add(entry)
+    for (const [conn, session] of this.sessions) this.attach(conn, session, entry)
+    try {
+      await network.join(keys.topic)
+    } catch (err) {
+      this.topics.delete(keys.id)
+      throw err
+    }
+    return entry
+  }
+
+  private onconnection(conn: SwarmConnection): void {
+    const timeout = this.opts.membershipTimeoutMs ?? MEMBERSHIP_TIMEOUT_MS
+    const timer = setTimeout(() => {
+      if (!this.peers.has(conn)) this.refuse(conn, 'it did not prove it knows the keyphrase in time')
+    }, timeout)
+    const session: Session = { channels: new Map(), timer, replicating: false }
+    this.sessions.set(conn, session)
+    conn.once('close', () => {
+      clearTimeout(timer)
+      this.sessions.delete(conn)
+      this.peers.removeConnection(conn)
+    })
+    for (const entry of this.topics.values()) this.attach(conn, session, entry)
+  }
+
+  private attach(conn: SwarmConnection, session: Session, entry: JoinedTopicEntry): void {
+    const topicId = entry.keys.id
+    const channel = new MemberChannel(conn, entry.keys, {
+      deviceName: () => this.state!.deviceName,
+      onmember: (name) => {
+        clearTimeout(session.timer)
+        this.peers.addTopic(conn, topicId, name)
+        this.replicate(conn, session)
+      },
+      onrefused: (reason) => this.refuse(conn, reason),
+      onclose: () => this.peers.removeTopic(conn, topicId)
+    })
+    session.channels.set(topicId, channel)
+  }
+
+  private detach(conn: SwarmConnection, session: Session, topicId: string): void {
+    session.channels.get(topicId)?.close()
+    session.channels.delete(topicId)
+    this.peers.removeTopic(conn, topicId)
+    if (!this.peers.has(conn) && session.replicating) conn.destroy() // nothing left in common
+  }
+
+  // Corestore replication starts only once the peer has proved membership.
+  private replicate(conn: SwarmConnection, session: Session): void {
+    if (session.replicating || this.store === null) return
+    session.replicating = true
+    this.store.replicate(conn)
+  }
+
+  private refuse(conn: SwarmConnection, reason: string): void {
+    const raw = conn.rawStream
+    const refused = {
+      address: raw ? `${raw.remoteHost}:${raw.remotePort}` : 'unknown',
+      deviceId: deviceIdOf(conn.remotePublicKey),
+      reason
+    }
+    this.log(`refused peer ${refused.deviceId} at ${refused.address}: ${reason}`)
+    this.emitEvent('peer.refused', refused)
+    conn.destroy()
+  }
+
+  private live(): { identity: Identity; state: NodeState; network: Network } {
+    if (this.closing !== null || this.network === null) throw errors.nodeClosed()
+    return { identity: this.identity!, state: this.state!, network: this.network! }
+  }
+
+  private emitEvent<K extends EventName>(event: K, payload: EventPayload<K>): void {
+    this.emit('event', { event, payload } satisfies EventMessage<K>)
+  }
+
+  private log(line: string): void {
+    this.opts.log?.(line)
+  }
+}
