@@ -17,6 +17,10 @@ export const ERROR_CODES = [
   'BAD_BOOTSTRAP',
   'NODE_NOT_RUNNING',
   'NODE_CLOSED',
+  'PATH_UNSAFE',
+  'IGNORE_PARSE',
+  'DISK_FULL',
+  'PERMISSION_DENIED',
   'INTERNAL'
 ] as const
 

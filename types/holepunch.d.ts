@@ -131,6 +131,7 @@ declare module 'protomux' {
   }
   class Protomux {
     static from(stream: Duplex): Protomux
+    pair(opts: { protocol: string; id?: Buffer | null }, notify: (id: Buffer | null) => void): void
     createChannel<H>(opts: {
       protocol: string
       id?: Buffer | null

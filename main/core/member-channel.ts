@@ -46,6 +46,14 @@ export class MemberChannel {
     this.channel.open(createProof(keys.auth, conn.handshakeHash, conn.publicKey))
   }
 
+  // protomux rejects a channel the remote opens before we have one; a topic
+  // joined later on a live connection must hear of those opens to answer them.
+  static onRemoteOpen(conn: SwarmConnection, listener: (channelId: Buffer) => void): void {
+    Protomux.from(conn).pair({ protocol: PROTOCOL }, (id) => {
+      if (id !== null) listener(id)
+    })
+  }
+
   get topicId(): string {
     return this.keys.id
   }

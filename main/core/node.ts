@@ -180,6 +180,10 @@ export class HyperfoldNode extends ReadyResource {
       this.sessions.delete(conn)
       this.peers.removeConnection(conn)
     })
+    MemberChannel.onRemoteOpen(conn, (channelId) => {
+      const entry = this.topics.findByChannel(channelId)
+      if (entry !== undefined && !session.channels.has(entry.keys.id)) this.attach(conn, session, entry)
+    })
     for (const entry of this.topics.values()) this.attach(conn, session, entry)
   }
 
@@ -193,7 +197,10 @@ export class HyperfoldNode extends ReadyResource {
         this.replicate(conn, session)
       },
       onrefused: (reason) => this.refuse(conn, reason),
-      onclose: () => this.peers.removeTopic(conn, topicId)
+      onclose: () => {
+        if (session.channels.get(topicId) === channel) session.channels.delete(topicId)
+        this.peers.removeTopic(conn, topicId)
+      }
     })
     session.channels.set(topicId, channel)
   }

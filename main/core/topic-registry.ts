@@ -43,6 +43,11 @@ export class TopicRegistry {
     return entry
   }
 
+  findByChannel(channelId: Buffer): JoinedTopicEntry | undefined {
+    for (const entry of this.byId.values()) if (entry.keys.channel.equals(channelId)) return entry
+    return undefined
+  }
+
   private findByLabel(label: string): JoinedTopicEntry | undefined {
     const wanted = label.toLocaleLowerCase()
     for (const entry of this.byId.values()) if (entry.label.toLocaleLowerCase() === wanted) return entry

@@ -1,0 +1,18 @@
+// The frames of the WebSocket transport, shared by the server and the UI.
+import type { ApiError } from './errors'
+import type { EventMessage } from './index'
+
+export interface RequestFrame {
+  id: number
+  command: string
+  input?: unknown
+}
+
+export type ReplyFrame = { id: number | null; ok: true; result: unknown } | { id: number | null; ok: false; error: ApiError }
+
+export type ServerFrame = ReplyFrame | EventMessage
+
+export const API_PREFIX = '/api/'
+export const WS_PATH = '/api/ws'
+export const TOKEN_PARAM = 'token'
+export const TOKEN_COOKIE = 'hyperfold_token'

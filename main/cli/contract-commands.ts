@@ -1,0 +1,62 @@
+// Turns every command of the contract into a CLI command: "topic.join" becomes
+// `hyperfold topic join <keyphrase> [--label <label>]`. Positional arguments
+// are the contract's `args`; every other input key becomes an --option.
+import { Command } from 'commander'
+import { z } from 'zod'
+import { type CommandName, commandNames, commands } from '../../contract'
+import { callNode } from './client'
+import { formatResult } from './format'
+
+export interface GlobalOptions {
+  dataDir: string
+  json: boolean
+}
+
+export function addContractCommands(program: Command, globals: () => GlobalOptions): void {
+  const groups = new Map<string, Command>()
+  for (const name of commandNames) {
+    const words = name.split('.')
+    let parent = program
+    for (const word of words.slice(0, -1)) {
+      const key = words.slice(0, words.indexOf(word) + 1).join('.')
+      if (!groups.has(key)) groups.set(key, parent.command(word).description(`${word} commands`))
+      parent = groups.get(key)!
+    }
+    defineCommand(parent.command(words.at(-1)!), name, globals)
+  }
+}
+
+function defineCommand(cmd: Command, name: CommandName, globals: () => GlobalOptions): void {
+  const def = commands[name]
+  const shape = def.input.shape as Record<string, z.ZodType>
+  cmd.description(def.summary)
+  for (const arg of def.args) cmd.argument(`<${arg}>`)
+  const optionKeys = Object.keys(shape).filter((key) => !(def.args as readonly string[]).includes(key))
+  for (const key of optionKeys) {
+    const flag = `--${key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}`
+    const field = shape[key]!
+    cmd.option(isBoolean(field) ? flag : `${flag} <${key}>`, field.description ?? '')
+  }
+  cmd.action(async (...params: unknown[]) => {
+    const options = params[def.args.length] as Record<string, unknown>
+    const input: Record<string, unknown> = {}
+    def.args.forEach((arg, i) => (input[arg] = params[i]))
+    for (const key of optionKeys) if (options[key] !== undefined) input[key] = coerce(shape[key]!, options[key])
+    const { dataDir, json } = globals()
+    const result = await callNode(dataDir, name, input)
+    process.stdout.write((json ? JSON.stringify(result, null, 2) : formatResult(result)) + '\n')
+  })
+}
+
+function unwrap(field: z.ZodType): z.ZodType {
+  return field instanceof z.ZodOptional || field instanceof z.ZodDefault ? unwrap(field.unwrap() as z.ZodType) : field
+}
+
+function isBoolean(field: z.ZodType): boolean {
+  return unwrap(field) instanceof z.ZodBoolean
+}
+
+// Options arrive as strings; numbers are converted here and checked by the contract's schema.
+function coerce(field: z.ZodType, value: unknown): unknown {
+  return unwrap(field) instanceof z.ZodNumber && typeof value === 'string' ? Number(value) : value
+}

@@ -1,0 +1,71 @@
+// The `hyperfold` command. `serve` and `testnet` run here; every other command
+// comes from the API contract and is sent to the node running on --data-dir.
+import path from 'path'
+import { Command, CommanderError } from 'commander'
+import { HyperfoldError, toApiError } from '../../contract'
+import { type Bootstrap, parseBootstrap } from '../core/bootstrap'
+import { VERSION } from '../core/version'
+import { addContractCommands } from './contract-commands'
+import { defaultDataDir } from './data-dir-default'
+import { serve } from './serve'
+import { runTestnet } from './testnet'
+
+interface RawGlobals {
+  dataDir?: string
+  bootstrap?: string
+  json?: boolean
+}
+
+const program = new Command('hyperfold')
+  .description('Peer-to-peer folder sync: topics by keyphrase, peers, shared folders.')
+  .version(VERSION)
+  .option('--data-dir <dir>', 'where this node keeps its data (env HYPERFOLD_DATA_DIR)')
+  .option('--bootstrap <host:port,...>', 'DHT bootstrap nodes instead of the public DHT (env HYPERFOLD_BOOTSTRAP)')
+  .option('--json', 'print results as JSON, for scripts')
+  .exitOverride()
+
+const raw = () => program.opts<RawGlobals>()
+const dataDir = () => path.resolve(raw().dataDir ?? defaultDataDir())
+const json = () => raw().json === true
+
+function bootstrap(): Bootstrap {
+  const text = raw().bootstrap ?? process.env.HYPERFOLD_BOOTSTRAP
+  return text === undefined || text === '' ? 'public' : parseBootstrap(text)
+}
+
+program
+  .command('serve')
+  .description('Run the node with its API and web UI on 127.0.0.1')
+  .option('--port <port>', 'port for the API (default: any free port)')
+  .action(async (opts: { port?: string }) => {
+    const port = opts.port === undefined ? undefined : Number(opts.port)
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+      throw new HyperfoldError('BAD_INPUT', `Bad port "${opts.port}": expected a number from 0 to 65535.`)
+    }
+    await serve({ dataDir: dataDir(), bootstrap: bootstrap(), port, json: json() })
+  })
+
+program
+  .command('testnet')
+  .description('Run a local DHT bootstrap (for tests and offline networks); prints host:port')
+  .option('--host <host>', 'address to bind and announce', '127.0.0.1')
+  .option('--port <port>', 'port of the first bootstrap node')
+  .action(async (opts: { host: string; port?: string }) => {
+    await runTestnet({ host: opts.host, port: opts.port ? Number(opts.port) : undefined, json: json() })
+  })
+
+addContractCommands(program, () => ({ dataDir: dataDir(), json: json() }))
+
+try {
+  await program.parseAsync(process.argv)
+} catch (err) {
+  if (err instanceof CommanderError) process.exitCode = err.exitCode
+  else fail(err)
+}
+
+function fail(err: unknown): void {
+  const error = toApiError(err)
+  if (json()) process.stdout.write(JSON.stringify({ ok: false, error }) + '\n')
+  else process.stderr.write(`hyperfold: ${error.message}\n`)
+  process.exitCode = 1
+}

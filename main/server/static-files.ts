@@ -1,0 +1,34 @@
+// Serves the built renderer. Paths are resolved inside the build dir only.
+import fs from 'fs/promises'
+import path from 'path'
+import type { ServerResponse } from 'http'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json'
+}
+
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
+  const relative = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath).replace(/^\/+/, '')
+  const file = path.resolve(root, relative)
+  if (!file.startsWith(path.resolve(root) + path.sep)) return false
+  let body: Buffer
+  try {
+    body = await fs.readFile(file)
+  } catch {
+    return false
+  }
+  res.writeHead(200, {
+    'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff'
+  })
+  res.end(body)
+  return true
+}
