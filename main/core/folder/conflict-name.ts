@@ -1,0 +1,43 @@
+// When two devices edit a file concurrently, the loser is kept beside the
+// winner under Syncthing's conflict name, so people who use both recognise it:
+// `<name>.sync-conflict-YYYYMMDD-HHMMSS-<device><ext>`.
+import { HyperfoldError } from '../../../contract/errors'
+import { MAX_SEGMENT_BYTES } from './folder-path'
+
+const CONFLICT_PATTERN = /\.sync-conflict-\d{8}-\d{6}-[A-Za-z0-9]+(\.|$)/
+
+export function conflictCopyName(folderPath: string, date: Date, deviceId: string): string {
+  if (!/^[A-Za-z0-9]+$/.test(deviceId)) {
+    throw new HyperfoldError('BAD_INPUT', `A device id is letters and digits only, not ${JSON.stringify(deviceId)}.`)
+  }
+  const slash = folderPath.lastIndexOf('/')
+  const dir = folderPath.slice(0, slash + 1)
+  const { stem, ext } = splitExtension(folderPath.slice(slash + 1))
+  const marker = `.sync-conflict-${timestamp(date)}-${deviceId}`
+  return dir + fitBytes(stem, MAX_SEGMENT_BYTES - Buffer.byteLength(marker + ext)) + marker + ext
+}
+
+export function isConflictCopy(folderPath: string): boolean {
+  return CONFLICT_PATTERN.test(folderPath.slice(folderPath.lastIndexOf('/') + 1))
+}
+
+// The extension is the last one ("archive.tar.gz" -> ".gz"), and leading dots
+// belong to the name, so ".bashrc" has none.
+function splitExtension(name: string): { stem: string; ext: string } {
+  const dot = name.lastIndexOf('.')
+  const firstNonDot = name.search(/[^.]/)
+  if (firstNonDot === -1 || dot <= firstNonDot) return { stem: name, ext: '' }
+  return { stem: name.slice(0, dot), ext: name.slice(dot) }
+}
+
+function timestamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')
+}
+
+// A long name plus the conflict marker would exceed what disks accept as one
+// name, so the name gives way, whole characters at a time.
+function fitBytes(stem: string, room: number): string {
+  const chars = [...stem]
+  while (chars.length > 0 && Buffer.byteLength(chars.join('')) > room) chars.pop()
+  return chars.join('')
+}

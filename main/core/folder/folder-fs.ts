@@ -1,0 +1,207 @@
+// The only code that writes inside a shared folder. What peers send decides
+// what is written, so every operation checks that it stays under the root and
+// never passes through a symlink, and files are replaced atomically: a crash
+// leaves the old or the new content, never half of it.
+import fs from 'fs/promises'
+import { constants, type Stats } from 'fs'
+import path from 'path'
+import { randomBytes } from 'crypto'
+import type { Readable } from 'stream'
+import { HyperfoldError } from '../../../contract/errors'
+import { TEMP_PREFIX, parseFolderPath, unsafePath } from './folder-path'
+
+const DIR_MODE = 0o755
+const FILE_MODE = 0o644
+const EXECUTABLE_MODE = 0o755
+// Windows has no O_NOFOLLOW; there reads rely on the parent checks alone.
+export const OPEN_NO_FOLLOW = constants.O_NOFOLLOW ?? 0
+
+export interface WriteOptions {
+  mtimeMs: number
+  executable: boolean
+}
+
+export class FolderFs {
+  readonly root: string
+
+  constructor(root: string) {
+    if (!path.isAbsolute(root)) throw new HyperfoldError('BAD_INPUT', `A folder root must be an absolute path, not "${root}".`)
+    this.root = path.resolve(root)
+  }
+
+  async writeFile(folderPath: string, source: AsyncIterable<Uint8Array> | Uint8Array, options: WriteOptions): Promise<void> {
+    await this.run(folderPath, async (p, segments) => {
+      const target = await this.locate(segments, true)
+      if ((await lstatOrNull(target))?.isDirectory()) throw unsafePath(p, 'a directory is in the way of the file')
+      const temp = path.join(path.dirname(target), TEMP_PREFIX + randomBytes(8).toString('hex'))
+      try {
+        await writeTemp(temp, source, options)
+        await fs.rename(temp, target)
+      } catch (err) {
+        await fs.rm(temp, { force: true })
+        throw err
+      }
+    })
+  }
+
+  // Removes a file or a symlink (never what it points to); a missing one is already gone.
+  async remove(folderPath: string): Promise<void> {
+    await this.run(folderPath, async (p, segments) => {
+      const target = await this.locate(segments, false)
+      const stats = await lstatOrNull(target)
+      if (stats === null) return
+      if (stats.isDirectory()) throw unsafePath(p, 'it is a directory, not a file')
+      await fs.unlink(target).catch(unlessCode('ENOENT'))
+    })
+  }
+
+  async mkdir(folderPath: string): Promise<void> {
+    await this.run(folderPath, (p, segments) => this.checkDirs(p, segments, true))
+  }
+
+  // Returns whether the directory was removed; one with entries, or a missing one, stays as it is.
+  async rmdirIfEmpty(folderPath: string): Promise<boolean> {
+    return this.run(folderPath, async (p, segments) => {
+      const target = await this.locate(segments, false)
+      const stats = await lstatOrNull(target)
+      if (stats === null) return false
+      if (!stats.isDirectory()) throw unsafePath(p, `it is ${kindOf(stats)}, not a directory`)
+      const removed = await fs.rmdir(target).then(() => true, unlessCode('ENOTEMPTY', 'EEXIST', 'ENOENT'))
+      return removed === true
+    })
+  }
+
+  async stat(folderPath: string): Promise<Stats | null> {
+    return this.run(folderPath, async (_p, segments) => lstatOrNull(await this.locate(segments, false)))
+  }
+
+  async readStream(folderPath: string): Promise<Readable> {
+    return this.run(folderPath, async (p, segments) => {
+      const handle = await fs.open(await this.locate(segments, false), constants.O_RDONLY | OPEN_NO_FOLLOW).catch((err) => {
+        throw (err as NodeJS.ErrnoException).code === 'ELOOP' ? unsafePath(p, 'it is a symlink') : err
+      })
+      const stats = await handle.stat()
+      if (stats.isFile()) return handle.createReadStream()
+      await handle.close()
+      throw unsafePath(p, `it is ${kindOf(stats)}, not a file`)
+    })
+  }
+
+  // Renames an entry inside the root (a conflict copy); it never replaces what is already at newPath.
+  async moveAside(folderPath: string, newPath: string): Promise<void> {
+    const to = parseFolderPath(newPath)
+    await this.run(folderPath, async (_p, segments) => {
+      const source = await this.locate(segments, false)
+      const target = await this.locate(to.split('/').slice(1), true)
+      if ((await lstatOrNull(target)) !== null) throw unsafePath(to, 'something already exists there')
+      await fs.rename(source, target)
+    })
+  }
+
+  // Removes temp files a crash left behind; call it before any write starts,
+  // since a write in flight owns a temp file too. Returns how many it removed.
+  async cleanTempFiles(): Promise<number> {
+    try {
+      return await removeTempFiles(this.root)
+    } catch (err) {
+      throw diskError(err, this.root)
+    }
+  }
+
+  private async run<T>(folderPath: string, op: (p: string, segments: string[]) => Promise<T>): Promise<T> {
+    const p = parseFolderPath(folderPath)
+    try {
+      return await op(p, p.split('/').slice(1))
+    } catch (err) {
+      throw diskError(err, path.join(this.root, p))
+    }
+  }
+
+  private async locate(segments: string[], createParents: boolean): Promise<string> {
+    await this.checkDirs('/' + segments.join('/'), segments.slice(0, -1), createParents)
+    return path.join(this.root, ...segments)
+  }
+
+  // Every component between the root and the target must be a real directory:
+  // a symlink there could carry the operation outside the root. Past a missing
+  // component nothing exists, so nothing more needs checking.
+  private async checkDirs(p: string, segments: string[], create: boolean): Promise<void> {
+    let dir = this.root
+    for (const [i, segment] of segments.entries()) {
+      dir = path.join(dir, segment)
+      const stats = create ? await ensureDir(dir) : await lstatOrNull(dir)
+      if (stats === null) return
+      if (!stats.isDirectory()) {
+        throw unsafePath(p, `/${segments.slice(0, i + 1).join('/')} is ${kindOf(stats)}, not a directory`)
+      }
+    }
+  }
+}
+
+// Disk errors a person can act on get a code and a plain message; the rest pass through.
+export function diskError(err: unknown, absPath: string): unknown {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new HyperfoldError('DISK_FULL', `The disk is full: could not write ${absPath}.`)
+    case 'EACCES':
+    case 'EPERM':
+      return new HyperfoldError('PERMISSION_DENIED', `Permission denied on ${absPath}: check its owner and mode.`)
+    case 'EROFS':
+      return new HyperfoldError('PERMISSION_DENIED', `The disk holding ${absPath} is read-only.`)
+    default:
+      return err
+  }
+}
+
+async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8Array, options: WriteOptions): Promise<void> {
+  const mode = options.executable ? EXECUTABLE_MODE : FILE_MODE
+  // "wx" fails on anything already there, a planted symlink included.
+  const handle = await fs.open(temp, 'wx', mode)
+  try {
+    for await (const chunk of source instanceof Uint8Array ? [source] : source) await handle.writeFile(chunk)
+    await handle.chmod(mode) // open's mode was narrowed by the umask
+    await handle.utimes(new Date(), new Date(options.mtimeMs))
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+async function removeTempFiles(dir: string): Promise<number> {
+  const entries = await fs.opendir(dir).catch(unlessCode('ENOENT')) // a directory removed meanwhile
+  if (!entries) return 0
+  let removed = 0
+  for await (const entry of entries) {
+    const abs = path.join(dir, entry.name)
+    if (entry.isDirectory()) removed += await removeTempFiles(abs)
+    else if (entry.name.startsWith(TEMP_PREFIX)) {
+      await fs.rm(abs, { force: true })
+      removed++
+    }
+  }
+  return removed
+}
+
+async function ensureDir(dir: string): Promise<Stats> {
+  await fs.mkdir(dir, { mode: DIR_MODE }).catch(unlessCode('EEXIST'))
+  return fs.lstat(dir)
+}
+
+async function lstatOrNull(file: string): Promise<Stats | null> {
+  return fs.lstat(file).catch(unlessCode('ENOENT'))
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isSymbolicLink()) return 'a symlink'
+  if (stats.isDirectory()) return 'a directory'
+  return stats.isFile() ? 'a file' : 'a special file'
+}
+
+// For .catch(): the listed error codes mean "nothing there" and become null.
+function unlessCode(...codes: string[]): (err: unknown) => null {
+  return (err) => {
+    if (codes.includes((err as NodeJS.ErrnoException).code ?? '')) return null
+    throw err
+  }
+}

@@ -1,0 +1,67 @@
+// A folder path names an entry inside a shared folder the way Hyperdrive keys
+// do: a POSIX string with a leading slash ("/photos/cat.jpg"). Paths arrive
+// from peers, so one bad path must never escape the folder root, hit a name we
+// use ourselves, or fail differently on Linux, macOS and Windows.
+import { HyperfoldError } from '../../../contract/errors'
+
+export const FOLDER_MARKER = '.hyperfold'
+export const TEMP_PREFIX = '.hyperfold-tmp-'
+
+export const MAX_SEGMENT_BYTES = 255 // NAME_MAX on ext4, APFS and NTFS
+const MAX_PATH_BYTES = 4096 // PATH_MAX on Linux
+const MESSAGE_PATH_CHARS = 120
+
+export function parseFolderPath(input: string): string {
+  const reason = unsafeReason(input)
+  if (reason !== null) throw unsafePath(input, reason)
+  return '/' + splitSegments(input).join('/')
+}
+
+// Groups paths that would land on one file on a case-insensitive disk (macOS,
+// Windows) or on a disk that normalises Unicode (APFS stores é as NFD or NFC).
+export function caseCollisions(paths: string[]): string[][] {
+  const groups = new Map<string, Set<string>>()
+  for (const p of paths) {
+    const key = p.normalize('NFC').toLowerCase()
+    const group = groups.get(key) ?? new Set<string>()
+    group.add(p)
+    groups.set(key, group)
+  }
+  return [...groups.values()].filter((group) => group.size > 1).map((group) => [...group])
+}
+
+export function unsafePath(input: string, reason: string): HyperfoldError {
+  const shown = input.length > MESSAGE_PATH_CHARS ? input.slice(0, MESSAGE_PATH_CHARS) + '…' : input
+  // JSON quoting keeps control characters and lone surrogates visible and the message on one line.
+  return new HyperfoldError('PATH_UNSAFE', `Refused the path ${JSON.stringify(shown)}: ${reason}.`)
+}
+
+function unsafeReason(input: string): string | null {
+  if (input === '') return 'it is empty'
+  if (!input.isWellFormed()) return 'it is not valid Unicode text'
+  if (/\p{Cc}/u.test(input)) return 'it contains a control character'
+  if (input.includes('\\')) return 'it contains a backslash'
+  if (Buffer.byteLength(input) > MAX_PATH_BYTES) return `it is longer than ${MAX_PATH_BYTES} bytes`
+  const segments = splitSegments(input)
+  if (segments.length === 0) return 'it names the folder root, not an entry in it'
+  if (/^[A-Za-z]:/.test(segments[0]!)) return 'it starts with a Windows drive letter'
+  for (const segment of segments) {
+    const reason = segmentReason(segment)
+    if (reason !== null) return reason
+  }
+  return null
+}
+
+function segmentReason(segment: string): string | null {
+  if (segment === '.' || segment === '..') return `it contains a "${segment}" segment`
+  if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) return `a name in it is longer than ${MAX_SEGMENT_BYTES} bytes`
+  if (segment === FOLDER_MARKER || segment.startsWith(TEMP_PREFIX)) {
+    return `"${segment}" is a name Hyperfold keeps for itself`
+  }
+  return null
+}
+
+// Empty segments come from a missing or doubled slash ("a//b", "/a/"); they name nothing, so they go.
+function splitSegments(input: string): string[] {
+  return input.split('/').filter((segment) => segment !== '')
+}

@@ -1,0 +1,69 @@
+// Which entries of a shared folder never sync: the user's `.hyperfoldignore`
+// (gitignore syntax, read from the folder root only) on top of built-in
+// defaults, with our own files always ignored.
+import fs from 'fs/promises'
+import path from 'path'
+import ignore, { type Ignore } from 'ignore'
+import { HyperfoldError } from '../../../contract/errors'
+import { FOLDER_MARKER, TEMP_PREFIX } from './folder-path'
+
+export const IGNORE_FILE = '.hyperfoldignore'
+
+// Editors and OSes drop lock, swap and thumbnail files beside the files people
+// edit; synced, they churn on every keystroke, lock the same document on other
+// machines and turn into conflict copies. Users can still re-include one with
+// a "!" rule, as in gitignore.
+const DEFAULT_RULES = [
+  '*.swp', // vim
+  '*.swo',
+  '*~',
+  '.#*', // emacs
+  '\\#*#', // escaped: a leading # starts a comment
+  '.~lock.*#', // LibreOffice
+  '~$*', // MS Office
+  '.DS_Store',
+  'Thumbs.db',
+  'desktop.ini'
+]
+
+// Added after the user's rules so that no "!" rule can bring them back.
+const OWN_RULES = [FOLDER_MARKER, `${TEMP_PREFIX}*`]
+
+export class IgnoreRules {
+  private readonly matcher: Ignore
+
+  // `ignore` matches case-insensitively on every OS, so all peers agree on what is ignored.
+  private constructor(userRules: string) {
+    this.matcher = ignore().add(DEFAULT_RULES).add(userRules).add(OWN_RULES)
+  }
+
+  static async load(root: string): Promise<IgnoreRules> {
+    return new IgnoreRules(await readRules(path.join(root, IGNORE_FILE)))
+  }
+
+  // The matcher wants paths relative to the root, with a trailing slash for
+  // directories (gitignore's "build/" matches only a directory).
+  isIgnored(folderPath: string, isDirectory: boolean): boolean {
+    const relative = folderPath.replace(/^\/+/, '')
+    return this.matcher.ignores(isDirectory ? `${relative}/` : relative)
+  }
+}
+
+async function readRules(file: string): Promise<string> {
+  let bytes: Buffer
+  try {
+    bytes = await fs.readFile(file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return ''
+    throw ignoreParse(file, `it cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw ignoreParse(file, 'it is not UTF-8 text')
+  }
+}
+
+function ignoreParse(file: string, reason: string): HyperfoldError {
+  return new HyperfoldError('IGNORE_PARSE', `The ignore file ${file} is not usable: ${reason}.`)
+}

@@ -1,0 +1,116 @@
+// Reports what a shared folder holds on disk, one lstat per entry and no file
+// contents: a rescan of an unchanged folder must stay cheap. Hashing is apart,
+// for the entries whose size or mtime changed.
+import fs from 'fs/promises'
+import { constants, type Stats } from 'fs'
+import path from 'path'
+import { createHash } from 'crypto'
+import { OPEN_NO_FOLLOW } from './folder-fs'
+import { parseFolderPath } from './folder-path'
+import type { IgnoreRules } from './ignore-rules'
+
+export interface ScanEntry {
+  path: string
+  type: 'file' | 'directory' | 'symlink'
+  size: number
+  mtimeMs: number
+  executable: boolean
+}
+
+// Something at `path` could not be read. It is not a deletion: what is known
+// about this path, and everything below it, must stay as it was.
+export interface ScanError {
+  path: string
+  type: 'error'
+  message: string
+}
+
+export type ScanItem = ScanEntry | ScanError
+
+interface DirEntry {
+  name: string
+  isDirectory: boolean
+}
+
+// A root that cannot be listed throws: then there is no state to report at all.
+export async function* scanFolder(root: string, rules: IgnoreRules): AsyncGenerator<ScanItem> {
+  yield* scanEntries(root, '', await listDir(root), rules)
+}
+
+// sha256 rather than BLAKE2b-256: sodium's streaming generichash is not in our
+// type declarations, and Node's blake2b512 cut short is not BLAKE2b-256.
+export async function hashFile(absPath: string): Promise<string> {
+  const handle = await fs.open(absPath, constants.O_RDONLY | OPEN_NO_FOLLOW)
+  const hash = createHash('sha256')
+  for await (const chunk of handle.createReadStream()) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+// Only one directory's names are held per level of depth, so memory follows
+// the widest directory and the depth, not the number of files.
+async function* scanEntries(root: string, dirPath: string, entries: DirEntry[], rules: IgnoreRules): AsyncGenerator<ScanItem> {
+  for (const { name, isDirectory } of entries) {
+    const folderPath = `${dirPath}/${name}`
+    if (rules.isIgnored(folderPath, isDirectory)) continue
+    const item = await describe(root, folderPath)
+    if (item === null) continue
+    yield item
+    if (item.type === 'directory') yield* scanSubdir(root, folderPath, rules)
+  }
+}
+
+async function* scanSubdir(root: string, dirPath: string, rules: IgnoreRules): AsyncGenerator<ScanItem> {
+  let entries: DirEntry[]
+  try {
+    entries = await listDir(path.join(root, dirPath))
+  } catch (err) {
+    yield scanError(dirPath, `cannot list its contents (${codeOf(err)})`)
+    return
+  }
+  yield* scanEntries(root, dirPath, entries, rules)
+}
+
+async function listDir(dir: string): Promise<DirEntry[]> {
+  const entries: DirEntry[] = []
+  for await (const entry of await fs.opendir(dir)) entries.push({ name: entry.name, isDirectory: entry.isDirectory() })
+  return entries.sort((a, b) => (a.name < b.name ? -1 : 1)) // names in one directory are unique
+}
+
+async function describe(root: string, folderPath: string): Promise<ScanItem | null> {
+  try {
+    parseFolderPath(folderPath)
+  } catch (err) {
+    return { path: folderPath, type: 'error', message: (err as Error).message }
+  }
+  let stats: Stats
+  try {
+    stats = await fs.lstat(path.join(root, folderPath))
+  } catch (err) {
+    // Linux hands back a name that is not UTF-8 with U+FFFD in it, a name no call can reach again.
+    const reason = folderPath.includes('\uFFFD') ? 'its name is not valid UTF-8' : 'cannot read it'
+    return scanError(folderPath, `${reason} (${codeOf(err)})`)
+  }
+  return toEntry(folderPath, stats)
+}
+
+// Sockets, pipes and devices hold no content to sync.
+function toEntry(folderPath: string, stats: Stats): ScanEntry | null {
+  const type = entryType(stats)
+  if (type === null) return null
+  const executable = type === 'file' && (stats.mode & 0o111) !== 0
+  return { path: folderPath, type, size: type === 'directory' ? 0 : stats.size, mtimeMs: stats.mtimeMs, executable }
+}
+
+function entryType(stats: Stats): ScanEntry['type'] | null {
+  if (stats.isFile()) return 'file'
+  if (stats.isDirectory()) return 'directory'
+  return stats.isSymbolicLink() ? 'symlink' : null
+}
+
+function scanError(folderPath: string, reason: string): ScanError {
+  return { path: folderPath, type: 'error', message: `${folderPath}: ${reason}.` }
+}
+
+function codeOf(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? String(err)
+}
