@@ -2,33 +2,58 @@
 // every event with its payload. Electron IPC, the HTTP/WebSocket server and the
 // CLI derive their routes from here; nothing else names a command.
 import { z } from 'zod'
-import type { Device, JoinedTopic, NodeStatus, Peer, RefusedPeer, Topic } from './types'
+import {
+  type Device,
+  type FileEntry,
+  type FileVersion,
+  type Folder,
+  type FolderActivity,
+  FOLDER_MODES,
+  type JoinedTopic,
+  type NodeStatus,
+  type Peer,
+  type RefusedPeer,
+  type Topic
+} from './types'
 
 export * from './types'
 export * from './errors'
+
+type Keys<I extends z.ZodObject> = readonly (keyof z.infer<I> & string)[]
 
 interface CommandDef<I extends z.ZodObject, R> {
   summary: string
   input: I
   // Input keys the CLI takes as positional arguments, in order; the rest become --options.
-  args: readonly (keyof z.infer<I> & string)[]
+  args: Keys<I>
+  // Input keys that name a path on this machine: the CLI makes them absolute from its own directory.
+  localPaths: Keys<I>
   result: R
 }
 
 function command<R>() {
-  return <I extends z.ZodObject>(def: { summary: string; input: I; args?: readonly (keyof z.infer<I> & string)[] }) =>
-    ({ ...def, args: def.args ?? [], result: undefined as unknown as R }) satisfies CommandDef<I, R>
+  return <I extends z.ZodObject>(def: { summary: string; input: I; args?: Keys<I>; localPaths?: Keys<I> }) =>
+    ({ ...def, args: def.args ?? [], localPaths: def.localPaths ?? [], result: undefined as unknown as R }) satisfies CommandDef<I, R>
 }
 
 const label = z.string().trim().min(1, 'A label cannot be empty.').max(64, 'A label is at most 64 characters.')
 // Keyphrase rules (length, characters) are checked by the node, which answers with specific codes.
 const keyphrase = z.string({ error: 'A keyphrase is required.' })
 const topicRef = z.string({ error: 'A topic id or label is required.' }).min(1, 'A topic id or label is required.')
+const folderRef = z.string({ error: 'A folder name or id is required.' }).min(1, 'A folder name or id is required.')
+const localPath = z.string({ error: 'A path is required.' }).min(1, 'A path is required.').max(4096)
+const filePath = z.string({ error: 'A path in the folder is required.' }).min(1).max(4096)
+const mode = z.enum(FOLDER_MODES, { error: `The mode is one of ${FOLDER_MODES.join(', ')}.` })
 
 export const commands = {
-  status: command<NodeStatus>()({
-    summary: 'Show this node: device, network, topics and peers',
-    input: z.object({})
+  status: command<NodeStatus & { folder?: Folder }>()({
+    summary: 'Show this node, or one folder: state, progress, conflicts, last error',
+    input: z.object({
+      folder: folderRef.optional(),
+      waitSynced: z.boolean().optional().describe('wait until the folder is in sync'),
+      timeout: z.number().positive().max(86_400).optional().describe('seconds to wait at most (default 60)')
+    }),
+    args: ['folder']
   }),
   'name.set': command<Device>()({
     summary: 'Set the name other devices see for this one',
@@ -58,6 +83,55 @@ export const commands = {
   peers: command<Peer[]>()({
     summary: 'List connected peers, optionally on one topic',
     input: z.object({ topic: topicRef.optional() })
+  }),
+  share: command<Folder>()({
+    summary: 'Share a folder of this device on a topic',
+    input: z.object({
+      path: localPath,
+      topic: topicRef.describe('topic id or label to share it on'),
+      name: z.string().trim().min(1).max(255).optional().describe('name peers see (default: the folder name)'),
+      mode: mode.optional().describe('send-receive (default) or send-only')
+    }),
+    args: ['path'],
+    localPaths: ['path']
+  }),
+  folders: command<Folder[]>()({
+    summary: 'List shared folders: synced here and offered by peers',
+    input: z.object({ topic: topicRef.optional() })
+  }),
+  ls: command<FileEntry[]>()({
+    summary: "List a folder's directory, also a peer's folder before syncing it",
+    input: z.object({ folder: folderRef, path: filePath.default('/') }),
+    args: ['folder', 'path']
+  }),
+  get: command<{ path: string; bytes: number }>()({
+    summary: 'Fetch one file of a folder on demand',
+    input: z.object({ folder: folderRef, path: filePath, to: localPath }),
+    args: ['folder', 'path', 'to'],
+    localPaths: ['to']
+  }),
+  sync: command<Folder>()({
+    summary: 'Sync a folder offered by a peer into a folder of this device',
+    input: z.object({ folder: folderRef, path: localPath, mode: mode.optional().describe('send-receive (default) or receive-only') }),
+    args: ['folder', 'path'],
+    localPaths: ['path']
+  }),
+  history: command<FileVersion[]>()({
+    summary: 'List every version of a file, deleted ones included',
+    input: z.object({ folder: folderRef, path: filePath }),
+    args: ['folder', 'path']
+  }),
+  restore: command<Folder>()({
+    summary: 'Bring back a version of a file as its newest version',
+    input: z.object({ folder: folderRef, path: filePath, version: z.number().int().positive().describe('version number from history') }),
+    args: ['folder', 'path']
+  }),
+  pause: command<Folder>()({ summary: 'Pause syncing a folder', input: z.object({ folder: folderRef }), args: ['folder'] }),
+  resume: command<Folder>()({ summary: 'Resume syncing a folder', input: z.object({ folder: folderRef }), args: ['folder'] }),
+  remove: command<Folder>()({
+    summary: 'Stop syncing a folder (its files stay on disk)',
+    input: z.object({ folder: folderRef }),
+    args: ['folder']
   })
 }
 
@@ -72,7 +146,9 @@ export const events = {
   'peer.refused': payload<RefusedPeer>(),
   'topic.joined': payload<Topic>(),
   'topic.left': payload<Topic>(),
-  'device.renamed': payload<Device>()
+  'device.renamed': payload<Device>(),
+  'folder.updated': payload<Folder>(),
+  'folder.activity': payload<FolderActivity>()
 }
 
 export type Commands = typeof commands

@@ -48,3 +48,62 @@ export interface NodeStatus {
   startedAt: string
   version: string
 }
+
+export const FOLDER_MODES = ['send-receive', 'send-only', 'receive-only'] as const
+export type FolderMode = (typeof FOLDER_MODES)[number]
+
+// available: offered by a peer, not synced here. scanning/syncing: working.
+// idle: in sync as far as this device knows. paused. error: see lastError.
+export type FolderState = 'available' | 'scanning' | 'syncing' | 'idle' | 'paused' | 'error'
+
+export interface FolderProgress {
+  filesDone: number
+  filesTotal: number
+  bytesDone: number
+  bytesTotal: number
+  bytesPerSecond: number
+}
+
+export interface Folder {
+  id: string
+  name: string
+  topic: string
+  path: string | null
+  mode: FolderMode
+  state: FolderState
+  progress: FolderProgress | null
+  files: number
+  bytes: number
+  // Device names of the peers that offer this folder on its topic.
+  sharedBy: string[]
+  writers: number
+  conflicts: number
+  // receive-only: local edits kept here and not published.
+  localChanges: number
+  lastError: string | null
+}
+
+export interface FileEntry {
+  name: string
+  path: string
+  kind: 'file' | 'directory'
+  size: number
+  mtime: string
+  device: string
+}
+
+export interface FileVersion {
+  version: number
+  device: string
+  time: string
+  size: number
+  deleted: boolean
+}
+
+export interface FolderActivity {
+  folder: string
+  kind: 'synced' | 'deleted' | 'conflict' | 'refused' | 'error'
+  path: string
+  message: string
+  time: string
+}

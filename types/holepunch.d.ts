@@ -147,6 +147,7 @@ declare module 'protomux' {
 declare module 'corestore' {
   import type { Duplex } from 'stream'
   class Corestore {
+    get(opts: { name?: string; key?: Buffer }): import('hypercore').default
     constructor(storage: string, opts?: Record<string, unknown>)
     ready(): Promise<void>
     close(): Promise<void>
@@ -155,4 +156,91 @@ declare module 'corestore' {
     namespace(name: string | Buffer): Corestore
   }
   export default Corestore
+}
+
+declare module 'hypercore' {
+  import { EventEmitter } from 'events'
+  class Hypercore extends EventEmitter {
+    key: Buffer
+    discoveryKey: Buffer
+    length: number
+    contiguousLength: number
+    writable: boolean
+    ready(): Promise<void>
+    close(): Promise<void>
+    download(range?: { start?: number; end?: number; linear?: boolean }): { done(): Promise<void>; destroy(): void }
+  }
+  export default Hypercore
+}
+
+declare module 'hyperbee' {
+  import type Hypercore from 'hypercore'
+  export interface BeeNode<V> {
+    seq: number
+    key: string
+    value: V
+  }
+  export interface HistoryNode<V> extends BeeNode<V> {
+    type: 'put' | 'del'
+  }
+  export interface DiffNode<V> {
+    left: BeeNode<V> | null
+    right: BeeNode<V> | null
+  }
+  export interface BeeBatch {
+    put(key: string, value: unknown): Promise<void>
+    del(key: string): Promise<void>
+    flush(): Promise<void>
+  }
+  class Hyperbee<V = unknown> {
+    constructor(core: Hypercore, opts?: { keyEncoding?: string; valueEncoding?: string })
+    core: Hypercore
+    version: number
+    ready(): Promise<void>
+    close(): Promise<void>
+    get(key: string): Promise<BeeNode<V> | null>
+    put(key: string, value: V): Promise<void>
+    del(key: string): Promise<void>
+    batch(): BeeBatch
+    createReadStream(range?: { gt?: string; gte?: string; lt?: string; lte?: string; limit?: number }): AsyncIterable<BeeNode<V>>
+    createHistoryStream(opts?: { gte?: number; lt?: number; reverse?: boolean }): AsyncIterable<HistoryNode<V>>
+  }
+  export default Hyperbee
+}
+
+declare module 'hyperdrive' {
+  import type { Readable, Writable } from 'stream'
+  import type Corestore from 'corestore'
+  import type Hypercore from 'hypercore'
+  import type Hyperbee from 'hyperbee'
+  import type { BeeNode, DiffNode } from 'hyperbee'
+  export interface DriveEntryValue {
+    executable: boolean
+    linkname: string | null
+    blob: { byteOffset: number; blockOffset: number; blockLength: number; byteLength: number } | null
+    metadata: unknown
+  }
+  export type DriveEntry = BeeNode<DriveEntryValue>
+  class Hyperdrive {
+    constructor(store: Corestore, key?: Buffer | null)
+    key: Buffer
+    discoveryKey: Buffer
+    version: number
+    writable: boolean
+    core: Hypercore
+    db: Hyperbee<DriveEntryValue>
+    ready(): Promise<void>
+    close(): Promise<void>
+    entry(path: string, opts?: { wait?: boolean; timeout?: number }): Promise<DriveEntry | null>
+    put(path: string, data: Buffer | Uint8Array, opts?: { executable?: boolean; metadata?: unknown }): Promise<void>
+    del(path: string): Promise<void>
+    createWriteStream(path: string, opts?: { executable?: boolean; metadata?: unknown }): Writable
+    createReadStream(path: string, opts?: { start?: number; end?: number; wait?: boolean; timeout?: number }): Readable
+    readdir(path: string): AsyncIterable<string>
+    diff(length: number, folder?: string): AsyncIterable<DiffNode<DriveEntryValue>>
+    checkout(version: number): Hyperdrive
+    update(opts?: { wait?: boolean }): Promise<boolean>
+    getBlobs(): Promise<{ core: Hypercore }>
+  }
+  export default Hyperdrive
 }

@@ -9,12 +9,26 @@ export type Handlers = {
 
 export function createHandlers(node: HyperfoldNode): Handlers {
   return {
-    status: () => node.status(),
+    status: async ({ folder, waitSynced, timeout }) => {
+      if (folder === undefined) return node.status()
+      const info = waitSynced ? await node.folders.waitSynced(folder, (timeout ?? 60) * 1000) : node.folders.info(folder)
+      return { ...node.status(), folder: info }
+    },
     'name.set': ({ name }) => node.setName(name),
     'topic.create': ({ label }) => node.createTopic(label),
     'topic.join': ({ keyphrase, label }) => node.joinTopic(keyphrase, label),
     'topic.leave': ({ topic }) => node.leaveTopic(topic),
     topics: () => node.listTopics(),
-    peers: ({ topic }) => node.listPeers(topic)
+    peers: ({ topic }) => node.listPeers(topic),
+    share: (input) => node.folders.share(input),
+    folders: ({ topic }) => node.folders.list(topic),
+    ls: ({ folder, path }) => node.folders.ls(folder, path),
+    get: ({ folder, path, to }) => node.folders.get(folder, path, to),
+    sync: (input) => node.folders.sync(input),
+    history: ({ folder, path }) => node.folders.history(folder, path),
+    restore: ({ folder, path, version }) => node.folders.restore(folder, path, version),
+    pause: ({ folder }) => node.folders.pause(folder),
+    resume: ({ folder }) => node.folders.resume(folder),
+    remove: ({ folder }) => node.folders.remove(folder)
   }
 }

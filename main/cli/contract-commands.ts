@@ -1,6 +1,7 @@
 // Turns every command of the contract into a CLI command: "topic.join" becomes
 // `hyperfold topic join <keyphrase> [--label <label>]`. Positional arguments
 // are the contract's `args`; every other input key becomes an --option.
+import path from 'path'
 import { Command } from 'commander'
 import { z } from 'zod'
 import { type CommandName, commandNames, commands } from '../../contract'
@@ -30,7 +31,7 @@ function defineCommand(cmd: Command, name: CommandName, globals: () => GlobalOpt
   const def = commands[name]
   const shape = def.input.shape as Record<string, z.ZodType>
   cmd.description(def.summary)
-  for (const arg of def.args) cmd.argument(`<${arg}>`)
+  for (const arg of def.args) cmd.argument(shape[arg]!.isOptional() ? `[${arg}]` : `<${arg}>`)
   const optionKeys = Object.keys(shape).filter((key) => !(def.args as readonly string[]).includes(key))
   for (const key of optionKeys) {
     const flag = `--${key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}`
@@ -40,8 +41,9 @@ function defineCommand(cmd: Command, name: CommandName, globals: () => GlobalOpt
   cmd.action(async (...params: unknown[]) => {
     const options = params[def.args.length] as Record<string, unknown>
     const input: Record<string, unknown> = {}
-    def.args.forEach((arg, i) => (input[arg] = params[i]))
+    def.args.forEach((arg, i) => params[i] !== undefined && (input[arg] = params[i]))
     for (const key of optionKeys) if (options[key] !== undefined) input[key] = coerce(shape[key]!, options[key])
+    for (const key of def.localPaths as readonly string[]) if (typeof input[key] === 'string') input[key] = path.resolve(input[key])
     const { dataDir, json } = globals()
     const result = await callNode(dataDir, name, input)
     process.stdout.write((json ? JSON.stringify(result, null, 2) : formatResult(result)) + '\n')

@@ -5,11 +5,12 @@ import fs from 'fs/promises'
 import path from 'path'
 import { randomBytes } from 'crypto'
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array | AsyncIterable<Uint8Array>, mode = 0o600): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`)
   const handle = await fs.open(tmp, 'wx', mode)
   try {
-    await handle.writeFile(data)
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data)
+    else for await (const chunk of data) await handle.write(chunk)
     await handle.sync()
   } finally {
     await handle.close()

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { SwarmConnection } from 'hyperswarm'
 import type { TopicKeys } from './keyphrase'
 import { createProof, verifyProof } from './membership'
+import { Catalog } from './catalog'
 
 const PROTOCOL = 'hyperfold/member/v1'
 // protomux decodes from Buffers, so a fixed32 it hands us is a Buffer.
@@ -18,6 +19,7 @@ type Hello = z.infer<typeof Hello>
 export interface MemberChannelHandlers {
   deviceName(): string
   onmember(name: string): void
+  oncatalog(catalog: Catalog): void
   onrefused(reason: string): void
   onclose(): void
 }
@@ -28,6 +30,7 @@ export class MemberChannel {
   private readonly handlers: MemberChannelHandlers
   private readonly channel: Channel<Buffer> | null
   private readonly hello: Message<unknown> | null = null
+  private readonly catalog: Message<unknown> | null = null
   private verified = false
 
   constructor(conn: SwarmConnection, keys: TopicKeys, handlers: MemberChannelHandlers) {
@@ -43,6 +46,7 @@ export class MemberChannel {
     })
     if (this.channel === null) return
     this.hello = this.channel.addMessage({ encoding: c.json, onmessage: (msg: unknown) => this.onhello(msg) })
+    this.catalog = this.channel.addMessage({ encoding: c.json, onmessage: (msg: unknown) => this.oncatalog(msg) })
     this.channel.open(createProof(keys.auth, conn.handshakeHash, conn.publicKey))
   }
 
@@ -60,6 +64,10 @@ export class MemberChannel {
 
   sendName(name: string): void {
     if (this.verified) this.hello?.send({ name } satisfies Hello)
+  }
+
+  sendCatalog(catalog: Catalog): void {
+    if (this.verified) this.catalog?.send(catalog)
   }
 
   close(): void {
@@ -82,5 +90,14 @@ export class MemberChannel {
       return
     }
     this.handlers.onmember(hello.data.name.trim() || 'unnamed device')
+  }
+
+  private oncatalog(message: unknown): void {
+    const catalog = Catalog.safeParse(message)
+    if (!this.verified || !catalog.success) {
+      this.handlers.onrefused('it sent a malformed folder catalog')
+      return
+    }
+    this.handlers.oncatalog(catalog.data)
   }
 }

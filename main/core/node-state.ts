@@ -5,9 +5,14 @@ import { z } from 'zod'
 import { HyperfoldError } from '../../contract/errors'
 import { readFileIfExists, writeFileAtomic } from './atomic-file'
 import { safeJson } from './identity'
+import { FolderConfig } from './folder/folder-config'
 
 const StoredTopic = z.object({ keyphrase: z.string(), label: z.string(), joinedAt: z.string() })
-const StoredState = z.object({ deviceName: z.string(), topics: z.array(StoredTopic) })
+const StoredState = z.object({
+  deviceName: z.string(),
+  topics: z.array(StoredTopic),
+  folders: z.array(FolderConfig).default([])
+})
 
 export type StoredTopic = z.infer<typeof StoredTopic>
 export type StoredState = z.infer<typeof StoredState>
@@ -24,7 +29,7 @@ export class NodeState {
 
   static async load(file: string): Promise<NodeState> {
     const text = await readFileIfExists(file)
-    if (text === null) return new NodeState(file, { deviceName: defaultDeviceName(), topics: [] })
+    if (text === null) return new NodeState(file, { deviceName: defaultDeviceName(), topics: [], folders: [] })
     const parsed = StoredState.safeParse(safeJson(text))
     if (!parsed.success) {
       throw new HyperfoldError('DATA_DIR_DAMAGED', `${file} is damaged (not valid node state); move it aside to start afresh.`)
@@ -34,6 +39,10 @@ export class NodeState {
 
   get deviceName(): string {
     return this.state.deviceName
+  }
+
+  get folders(): readonly FolderConfig[] {
+    return this.state.folders
   }
 
   get topics(): readonly StoredTopic[] {

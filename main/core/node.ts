@@ -15,6 +15,7 @@ import { NodeState, type StoredTopic } from './node-state'
 import { PeerTable } from './peer-table'
 import { type JoinedTopicEntry, TopicRegistry, describeTopic } from './topic-registry'
 import { VERSION } from './version'
+import { Folders } from './folders'
 
 const MEMBERSHIP_TIMEOUT_MS = 15_000
 
@@ -43,6 +44,7 @@ export class HyperfoldNode extends ReadyResource {
   private identity: Identity | null = null
   private store: Corestore | null = null
   private network: Network | null = null
+  private folderSet: Folders | null = null
 
   constructor(opts: NodeOptions) {
     super()
@@ -64,6 +66,17 @@ export class HyperfoldNode extends ReadyResource {
       this.identity = await loadIdentity(this.dir.file('device.json'))
       this.store = new Corestore(this.dir.file('corestore'))
       await this.store.ready()
+      this.folderSet = new Folders({
+        store: this.store,
+        deviceId: this.identity.deviceId,
+        dataDir: this.dir.path,
+        state: this.state,
+        resolveTopic: (ref) => this.topics.resolve(ref).keys.id,
+        broadcast: (topicId) => this.broadcastCatalog(topicId),
+        onfolder: (folder) => this.emitEvent('folder.updated', folder),
+        onactivity: (activity) => this.emitEvent('folder.activity', activity)
+      })
+      await this.folderSet.ready()
       this.network = new Network({
         keyPair: this.identity.keyPair,
         bootstrap: this.opts.bootstrap,
@@ -86,9 +99,15 @@ export class HyperfoldNode extends ReadyResource {
   private async release(): Promise<void> {
     for (const session of this.sessions.values()) clearTimeout(session.timer)
     await this.network?.close()
+    await this.folderSet?.close()
     await this.store?.close()
     await this.state?.flushed().catch(() => undefined)
     await this.dir?.close()
+  }
+
+  get folders(): Folders {
+    if (this.closing !== null || this.folderSet === null) throw errors.nodeClosed()
+    return this.folderSet
   }
 
   status(): NodeStatus {
@@ -195,11 +214,18 @@ export class HyperfoldNode extends ReadyResource {
         clearTimeout(session.timer)
         this.peers.addTopic(conn, topicId, name)
         this.replicate(conn, session)
+        channel.sendCatalog(this.folderSet!.catalogFor(topicId))
+      },
+      oncatalog: (catalog) => {
+        const peer = deviceIdOf(conn.remotePublicKey)
+        const name = this.peers.list().find((p) => p.deviceId === peer)?.name ?? peer
+        this.folderSet!.onCatalog(topicId, peer, name, catalog).catch((err: Error) => this.log(`catalog from ${peer}: ${err.message}`))
       },
       onrefused: (reason) => this.refuse(conn, reason),
       onclose: () => {
         if (session.channels.get(topicId) === channel) session.channels.delete(topicId)
         this.peers.removeTopic(conn, topicId)
+        this.folderSet?.dropPeer(topicId, deviceIdOf(conn.remotePublicKey))
       }
     })
     session.channels.set(topicId, channel)
@@ -210,6 +236,11 @@ export class HyperfoldNode extends ReadyResource {
     session.channels.delete(topicId)
     this.peers.removeTopic(conn, topicId)
     if (!this.peers.has(conn) && session.replicating) conn.destroy() // nothing left in common
+  }
+
+  private broadcastCatalog(topicId: string): void {
+    const catalog = this.folderSet!.catalogFor(topicId)
+    for (const session of this.sessions.values()) session.channels.get(topicId)?.sendCatalog(catalog)
   }
 
   // Corestore replication starts only once the peer has proved membership.

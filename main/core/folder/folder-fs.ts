@@ -161,7 +161,9 @@ async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8
   try {
     for await (const chunk of source instanceof Uint8Array ? [source] : source) await handle.writeFile(chunk)
     await handle.chmod(mode) // open's mode was narrowed by the umask
-    await handle.utimes(new Date(), new Date(options.mtimeMs))
+    // Seconds as a float lose the last millisecond on the way to nanoseconds; half a
+    // microsecond more keeps the stored mtime at or above the millisecond asked for.
+    await handle.utimes(new Date(), options.mtimeMs / 1000 + 5e-7)
     await handle.sync()
   } finally {
     await handle.close()

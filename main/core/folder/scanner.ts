@@ -52,7 +52,7 @@ async function* scanEntries(root: string, dirPath: string, entries: DirEntry[], 
   for (const { name, isDirectory } of entries) {
     const folderPath = `${dirPath}/${name}`
     if (rules.isIgnored(folderPath, isDirectory)) continue
-    const item = await describe(root, folderPath)
+    const item = await scanPath(root, folderPath)
     if (item === null) continue
     yield item
     if (item.type === 'directory') yield* scanSubdir(root, folderPath, rules)
@@ -76,7 +76,8 @@ async function listDir(dir: string): Promise<DirEntry[]> {
   return entries.sort((a, b) => (a.name < b.name ? -1 : 1)) // names in one directory are unique
 }
 
-async function describe(root: string, folderPath: string): Promise<ScanItem | null> {
+// One entry, as a scan would report it; null for what holds no content (sockets, pipes).
+export async function scanPath(root: string, folderPath: string): Promise<ScanItem | null> {
   try {
     parseFolderPath(folderPath)
   } catch (err) {
@@ -86,6 +87,8 @@ async function describe(root: string, folderPath: string): Promise<ScanItem | nu
   try {
     stats = await fs.lstat(path.join(root, folderPath))
   } catch (err) {
+    // Gone since it was listed: nothing to report. A name that is not UTF-8 also reads as ENOENT.
+    if (codeOf(err) === 'ENOENT' && !folderPath.includes('\uFFFD')) return null
     // Linux hands back a name that is not UTF-8 with U+FFFD in it, a name no call can reach again.
     const reason = folderPath.includes('\uFFFD') ? 'its name is not valid UTF-8' : 'cannot read it'
     return scanError(folderPath, `${reason} (${codeOf(err)})`)

@@ -1,0 +1,102 @@
+// Applies the merged state of one path to the disk: the winner's bytes written
+// atomically with its mtime and mode, a deletion removing only what this
+// device knew was there, and, where this device's own version lost a
+// conflict, that version kept beside it as a conflict copy. A local edit not
+// yet published is published first, so that it takes part in the merge
+// instead of being overwritten.
+import type { Resolution } from './merge'
+import { resolve } from './merge'
+import type { IndexRecord } from './local-index'
+import type { Publisher, PublisherContext } from './publisher'
+import { sameFile } from './publisher'
+import { type ScanEntry, scanPath } from './scanner'
+import { conflictCopyName } from './conflict-name'
+import { compareVectors } from './version-vector'
+import { unsafePath } from './folder-path'
+
+export interface ApplierContext extends PublisherContext {
+  publisher: Publisher
+  receiveOnly: boolean
+}
+
+export type Applied =
+  | { kind: 'file'; bytes: number }
+  | { kind: 'directory' | 'deleted' | 'unchanged' | 'local-change' }
+  | { kind: 'conflict'; copy: string }
+
+export class Applier {
+  private readonly ctx: ApplierContext
+
+  constructor(ctx: ApplierContext) {
+    this.ctx = ctx
+  }
+
+  async apply(path: string): Promise<Applied[]> {
+    let resolution = resolve(await this.ctx.drives.candidates(path))
+    if (resolution === null) return []
+    let record = await this.ctx.index.get(path)
+    const disk = await this.diskEntry(path)
+    if (changedHere(record, disk)) {
+      if (this.ctx.receiveOnly) return [{ kind: 'local-change' }]
+      await this.ctx.publisher.publish(path, disk)
+      resolution = resolve(await this.ctx.drives.candidates(path))!
+      record = await this.ctx.index.get(path)
+    }
+    const copies = await this.keepConflictCopies(path, resolution)
+    return [...copies, await this.applyWinner(path, resolution, record)]
+  }
+
+  private async applyWinner(path: string, { winner }: Resolution, record: IndexRecord | null): Promise<Applied> {
+    const { meta } = winner
+    if (record !== null && record.kind === meta.kind && compareVectors(record.vv, meta.vv) === 'equal') return { kind: 'unchanged' }
+    const { fs, index } = this.ctx
+    if (meta.kind === 'deleted') {
+      if (record?.kind === 'file') await fs.remove(path)
+      if (record?.kind === 'directory') await fs.rmdirIfEmpty(path)
+      await index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv: meta.vv })
+      return { kind: 'deleted' }
+    }
+    if (meta.kind === 'directory') {
+      await fs.mkdir(path)
+      await index.put(path, { kind: 'directory', size: 0, mtimeMs: 0, vv: meta.vv })
+      return { kind: 'directory' }
+    }
+    const drive = this.ctx.drives.get(winner.writer)!
+    await fs.writeFile(path, drive.createReadStream(path), { mtimeMs: meta.mtime, executable: meta.executable })
+    const written = await fs.stat(path)
+    await index.put(path, { kind: 'file', size: written!.size, mtimeMs: written!.mtimeMs, vv: meta.vv })
+    return { kind: 'file', bytes: written!.size }
+  }
+
+  // Only the device whose version lost makes its copy, from its own drive, and
+  // publishes it as a new file: every device then gets the same copy by sync.
+  private async keepConflictCopies(path: string, { losers }: Resolution): Promise<Applied[]> {
+    const made: Applied[] = []
+    for (const loser of losers) {
+      if (loser.writer !== this.ctx.drives.ownKey) continue
+      const handledKey = JSON.stringify(loser.meta.vv)
+      if (await this.ctx.index.conflictHandled(path, handledKey)) continue
+      const copy = conflictCopyName(path, new Date(loser.meta.mtime), loser.meta.device)
+      const source = this.ctx.drives.own.createReadStream(path)
+      await this.ctx.fs.writeFile(copy, source, { mtimeMs: loser.meta.mtime, executable: loser.meta.executable })
+      await this.ctx.publisher.publish(copy, await this.diskEntry(copy))
+      await this.ctx.index.markConflictHandled(path, handledKey)
+      made.push({ kind: 'conflict', copy })
+    }
+    return made
+  }
+
+  private async diskEntry(path: string): Promise<ScanEntry | null> {
+    const item = await scanPath(this.ctx.fs.root, path)
+    if (item?.type === 'error') throw unsafePath(path, item.message)
+    return item
+  }
+}
+
+function changedHere(record: IndexRecord | null, disk: ScanEntry | null): boolean {
+  if (disk === null) return record !== null && record.kind !== 'deleted'
+  if (disk.type === 'symlink') return false
+  if (record === null) return disk.type === 'file'
+  if (record.kind === 'deleted') return true
+  return disk.type === 'file' ? !sameFile(record, disk) : record.kind !== 'directory'
+}

@@ -1,0 +1,21 @@
+// What each drive entry of a shared folder carries beside its bytes. Hyperdrive
+// keeps no mtime or mode, and the merge needs the version vector and author, so
+// they travel in the entry's metadata. It comes from peers: parse, never trust.
+import { z } from 'zod'
+import type { VersionVector } from './version-vector'
+
+const Meta = z.object({
+  device: z.string().regex(/^[a-z0-9]{1,64}$/),
+  mtime: z.number().int().nonnegative(),
+  size: z.number().int().nonnegative(),
+  executable: z.boolean(),
+  kind: z.enum(['file', 'directory', 'deleted']),
+  vv: z.record(z.string().max(64), z.number().int().positive()).refine((vv) => Object.keys(vv).length <= 1024)
+})
+
+export type EntryMeta = Omit<z.infer<typeof Meta>, 'vv'> & { vv: VersionVector }
+
+export function parseEntryMeta(value: unknown): EntryMeta | null {
+  const parsed = Meta.safeParse(value)
+  return parsed.success ? parsed.data : null
+}

@@ -1,0 +1,15 @@
+// How a shared folder is set up on this device; kept in the node's state file.
+import { z } from 'zod'
+import { FOLDER_MODES } from '../../../contract/types'
+
+export const FolderConfig = z.object({
+  id: z.string().regex(/^[a-z0-9]{16,64}$/),
+  name: z.string(),
+  topic: z.string(),
+  path: z.string().nullable(),
+  mode: z.enum(FOLDER_MODES),
+  paused: z.boolean(),
+  writers: z.array(z.string().regex(/^[0-9a-f]{64}$/))
+})
+
+export type FolderConfig = z.infer<typeof FolderConfig>

@@ -1,0 +1,270 @@
+// The shared folders of this node: the ones synced or shared here, the ones
+// peers offer on our topics, and the commands on both.
+import fs from 'fs/promises'
+import path from 'path'
+import { randomBytes } from 'crypto'
+import z32 from 'z32'
+import type Corestore from 'corestore'
+import type { FileEntry, FileVersion, Folder, FolderActivity, FolderMode } from '../../contract/types'
+import { HyperfoldError, errors } from '../../contract/errors'
+import { writeFileAtomic } from './atomic-file'
+import type { Catalog } from './catalog'
+import { listDirectory } from './folder/folder-browser'
+import type { FolderConfig } from './folder/folder-config'
+import { listVersions, publicVersion } from './folder/folder-history'
+import { FolderOffers } from './folder/folder-offers'
+import { parseFolderPath } from './folder/folder-path'
+import { checkFolderRoot, markFolderRoot, unmarkFolderRoot } from './folder/folder-root'
+import { resolve } from './folder/merge'
+import { SharedFolder } from './folder/shared-folder'
+import type { NodeState } from './node-state'
+
+export interface FoldersOptions {
+  store: Corestore
+  deviceId: string
+  dataDir: string
+  state: NodeState
+  resolveTopic(ref: string): string
+  broadcast(topicId: string): void
+  onfolder(folder: Folder): void
+  onactivity(activity: FolderActivity): void
+}
+
+export class Folders {
+  private readonly opts: FoldersOptions
+  private readonly open = new Map<string, SharedFolder>()
+  private readonly offers = new FolderOffers()
+
+  constructor(opts: FoldersOptions) {
+    this.opts = opts
+  }
+
+  async ready(): Promise<void> {
+    for (const config of this.opts.state.folders) await this.start(config)
+  }
+
+  async close(): Promise<void> {
+    for (const folder of [...this.open.values()].reverse()) await folder.close()
+    this.open.clear()
+  }
+
+  catalogFor(topicId: string): Catalog {
+    const folders = [...this.open.values()]
+      .filter((f) => f.config.topic === topicId && f.config.path !== null)
+      .map((f) => ({ id: f.config.id, name: f.config.name, writers: f.drives.writers(), ...pick(f.info()) }))
+    return { folders }
+  }
+
+  async onCatalog(topicId: string, peer: string, peerName: string, catalog: Catalog): Promise<void> {
+    this.offers.set(topicId, peer, peerName, catalog.folders)
+    for (const entry of catalog.folders) {
+      const folder = this.open.get(entry.id)
+      if (folder === undefined || folder.config.topic !== topicId) continue
+      for (const writer of entry.writers) await folder.addWriter(writer)
+    }
+    for (const entry of catalog.folders) if (!this.open.has(entry.id)) this.opts.onfolder(this.describeOffer(entry.id))
+  }
+
+  dropPeer(topicId: string, peer: string): void {
+    this.offers.drop(topicId, peer)
+  }
+
+  list(topicRef?: string): Folder[] {
+    const topic = topicRef === undefined ? undefined : this.opts.resolveTopic(topicRef)
+    const local = [...this.open.values()].filter((f) => f.config.path !== null).map((f) => this.describe(f))
+    const offered = [...new Set(this.offers.all().map((o) => o.entry.id))]
+      .filter((id) => this.open.get(id)?.config.path == null)
+      .map((id) => this.describeOffer(id))
+    return [...local, ...offered].filter((f) => topic === undefined || f.topic === topic)
+  }
+
+  async share(input: { path: string; topic: string; name?: string; mode?: FolderMode }): Promise<Folder> {
+    const topic = this.opts.resolveTopic(input.topic)
+    const root = await checkFolderRoot(input.path, { create: false, dataDir: this.opts.dataDir, others: this.localPaths() })
+    const name = input.name ?? path.basename(root)
+    this.checkName(name)
+    const id = z32.encode(randomBytes(16))
+    return this.attach({ id, name, topic, path: root, mode: input.mode ?? 'send-receive', paused: false, writers: [] })
+  }
+
+  async sync(input: { folder: string; path: string; mode?: FolderMode }): Promise<Folder> {
+    const offer = this.findOffer(input.folder)
+    const existing = this.open.get(offer.id)
+    if (existing?.config.path != null) throw invalidInput(`${existing.config.name} already syncs to ${existing.config.path}.`)
+    const root = await checkFolderRoot(input.path, { create: true, dataDir: this.opts.dataDir, others: this.localPaths() })
+    await existing?.close()
+    this.open.delete(offer.id)
+    const config = { id: offer.id, name: offer.name, topic: offer.topic, path: root, mode: input.mode ?? 'send-receive', paused: false }
+    return this.attach({ ...config, writers: offer.writers })
+  }
+
+  info(ref: string): Folder {
+    const folder = this.findLocal(ref, false)
+    return folder === null ? this.describeOffer(this.findOffer(ref).id) : this.describe(folder)
+  }
+
+  async waitSynced(ref: string, timeoutMs: number): Promise<Folder> {
+    const folder = this.findLocal(ref)
+    const deadline = Date.now() + timeoutMs
+    while (!folder.isSynced()) {
+      if (Date.now() > deadline) throw new HyperfoldError('TIMEOUT', `${folder.config.name} is not in sync after ${timeoutMs / 1000} s.`)
+      await folder.settled()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    return this.describe(folder)
+  }
+
+  async ls(ref: string, dir: string): Promise<FileEntry[]> {
+    return listDirectory((await this.browse(ref)).drives, dir === '/' ? '/' : parseFolderPath(dir))
+  }
+
+  async get(ref: string, file: string, to: string): Promise<{ path: string; bytes: number }> {
+    const folder = await this.browse(ref)
+    const p = parseFolderPath(file)
+    const winner = resolve(await folder.drives.candidates(p))?.winner
+    if (winner === undefined || winner.meta.kind !== 'file') throw new HyperfoldError('FILE_NOT_FOUND', `No file ${p} in ${folder.config.name}.`)
+    const target = path.resolve(to)
+    if ((await fs.stat(target).catch(() => null))?.isDirectory()) throw invalidInput(`${target} is a folder; name the file to write.`)
+    const chunks = folder.drives.get(winner.writer)!.createReadStream(p)
+    await writeFileAtomic(target, chunks, 0o644)
+    return { path: target, bytes: winner.meta.size }
+  }
+
+  async history(ref: string, file: string): Promise<FileVersion[]> {
+    return (await listVersions((await this.browse(ref)).drives, parseFolderPath(file))).map(publicVersion)
+  }
+
+  async restore(ref: string, file: string, version: number): Promise<Folder> {
+    const folder = this.findLocal(ref)
+    const p = parseFolderPath(file)
+    const found = (await listVersions(folder.drives, p)).find((v) => v.version === version)
+    if (found === undefined) throw new HyperfoldError('VERSION_NOT_FOUND', `${p} has no version ${version} (see its history).`)
+    if (found.deleted) throw invalidInput(`Version ${version} of ${p} is a deletion; pick a version with content.`)
+    const entry = await found.drive.checkout(found.seq + 1).entry(p)
+    await folder.restore(p, found.drive, found.seq, entry?.value.executable ?? false)
+    return this.describe(folder)
+  }
+
+  async pause(ref: string): Promise<Folder> {
+    const folder = this.findLocal(ref)
+    await folder.pause()
+    await this.saveConfig({ ...folder.config, paused: true }, folder)
+    return this.describe(folder)
+  }
+
+  async resume(ref: string): Promise<Folder> {
+    const folder = this.findLocal(ref)
+    await this.saveConfig({ ...folder.config, paused: false }, folder)
+    await folder.resume()
+    return this.describe(folder)
+  }
+
+  // Stops syncing; the files on disk stay, and so does the history in the store.
+  async remove(ref: string): Promise<Folder> {
+    const folder = this.findLocal(ref)
+    const described = this.describe(folder)
+    await folder.close()
+    this.open.delete(folder.config.id)
+    await this.opts.state.update((s) => ({ ...s, folders: s.folders.filter((f) => f.id !== folder.config.id) }))
+    if (folder.config.path !== null) await unmarkFolderRoot(folder.config.path)
+    this.opts.broadcast(folder.config.topic)
+    return { ...described, state: 'available', path: null }
+  }
+
+  private async attach(config: FolderConfig): Promise<Folder> {
+    if (config.path !== null) await markFolderRoot(config.path, config.id)
+    const folder = await this.start(config)
+    await this.saveConfig({ ...folder.config, writers: folder.drives.writers() }, folder)
+    this.opts.broadcast(config.topic)
+    return this.describe(folder)
+  }
+
+  private async start(config: FolderConfig): Promise<SharedFolder> {
+    const folder: SharedFolder = new SharedFolder({
+      config,
+      store: this.opts.store,
+      deviceId: this.opts.deviceId,
+      onchange: (f) => this.opts.onfolder(this.describe(f)),
+      onactivity: (a) => this.opts.onactivity(a),
+      onwriter: () => void this.saveConfig({ ...folder.config, writers: folder.drives.writers() }, folder).catch(() => undefined)
+    })
+    this.open.set(config.id, folder)
+    await folder.ready()
+    return folder
+  }
+
+  // A folder only offered by peers gets drives here (no local side) so it can be browsed.
+  private async browse(ref: string): Promise<SharedFolder> {
+    const found = this.findLocal(ref, false) ?? this.open.get(this.findOffer(ref).id)
+    if (found?.config.path != null) return found
+    const offer = this.findOffer(ref)
+    const folder = found ?? (await this.start({ ...offer, path: null, mode: 'send-receive', paused: false }))
+    for (const writer of offer.writers) await folder.addWriter(writer)
+    await folder.drives.refresh()
+    return folder
+  }
+
+  private async saveConfig(config: FolderConfig, folder: SharedFolder): Promise<void> {
+    folder.config = config
+    if (config.path === null) return
+    await this.opts.state.update((s) => ({ ...s, folders: [...s.folders.filter((f) => f.id !== config.id), config] }))
+    this.opts.broadcast(config.topic)
+  }
+
+  private describe(folder: SharedFolder): Folder {
+    return { ...folder.info(), sharedBy: this.offers.of(folder.config.id).map((o) => o.peerName) }
+  }
+
+  private describeOffer(id: string): Folder {
+    const offers = this.offers.of(id)
+    const first = offers[0]!
+    const writers = new Set(offers.flatMap((o) => o.entry.writers))
+    return {
+      ...{ id, name: first.entry.name, topic: first.topic, path: null, mode: 'send-receive', state: 'available', progress: null },
+      ...{ files: first.entry.files, bytes: first.entry.bytes, sharedBy: offers.map((o) => o.peerName), writers: writers.size },
+      ...{ conflicts: 0, localChanges: 0, lastError: null }
+    }
+  }
+
+  private findLocal(ref: string, required?: true): SharedFolder
+  private findLocal(ref: string, required: false): SharedFolder | null
+  private findLocal(ref: string, required = true): SharedFolder | null {
+    const synced = [...this.open.values()].filter((f) => f.config.path !== null)
+    const found = synced.find((f) => f.config.id === ref) ?? synced.find((f) => sameName(f.config.name, ref))
+    if (found === undefined && required) throw notFound(ref)
+    return found ?? null
+  }
+
+  private findOffer(ref: string): { id: string; name: string; topic: string; writers: string[] } {
+    const offers = this.offers.all()
+    const match = offers.find((o) => o.entry.id === ref) ?? offers.find((o) => sameName(o.entry.name, ref))
+    if (match === undefined) throw notFound(ref)
+    const writers = [...new Set(this.offers.of(match.entry.id).flatMap((o) => o.entry.writers))]
+    return { id: match.entry.id, name: match.entry.name, topic: match.topic, writers }
+  }
+
+  private localPaths(): string[] {
+    return [...this.open.values()].flatMap((f) => (f.config.path === null ? [] : [f.config.path]))
+  }
+
+  private checkName(name: string): void {
+    if (name.trim() === '' || name.length > 255) throw invalidInput('A folder name must have 1 to 255 characters.')
+    if (this.findLocal(name, false) !== null) throw new HyperfoldError('FOLDER_NAME_TAKEN', `A folder named "${name}" is already shared here; pick another name with --name.`)
+  }
+}
+
+function pick(info: { files: number; bytes: number }): { files: number; bytes: number } {
+  return { files: info.files, bytes: info.bytes }
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.toLocaleLowerCase() === b.toLocaleLowerCase()
+}
+
+function notFound(ref: string): HyperfoldError {
+  return new HyperfoldError('FOLDER_NOT_FOUND', `No folder named or with id "${ref}" here or offered by a peer (see the folder list).`)
+}
+
+function invalidInput(message: string): HyperfoldError {
+  return errors.badInput(message)
+}

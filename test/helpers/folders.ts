@@ -1,0 +1,40 @@
+// Two or more nodes joined on one topic, with real folders on disk.
+import fs from 'fs/promises'
+import path from 'path'
+import { createHash } from 'crypto'
+import type { HyperfoldNode } from '../../main/core/node'
+import { type TestEnv, nextEvent } from './env'
+
+export async function joinedNodes(env: TestEnv, count: number): Promise<{ nodes: HyperfoldNode[]; topic: string }> {
+  const nodes = await Promise.all(Array.from({ length: count }, () => env.startNode()))
+  await Promise.all(nodes.map((node, i) => node.setName(`device-${i}`)))
+  const created = await nodes[0]!.createTopic('family')
+  const seen = nodes.slice(1).map((node) => nextEvent(node, 'peer.joined'))
+  for (const node of nodes.slice(1)) await node.joinTopic(created.keyphrase!)
+  await Promise.all(seen)
+  return { nodes, topic: created.id }
+}
+
+export async function waitOffered(node: HyperfoldNode, name: string): Promise<void> {
+  if (node.folders.list().some((f) => f.name === name)) return
+  await nextEvent(node, 'folder.updated', (f) => f.name === name)
+}
+
+// Path -> sha256 of every file under root, leaving out Hyperfold's marker.
+export async function treeHashes(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  for (const entry of await fs.readdir(root, { recursive: true, withFileTypes: true })) {
+    const abs = path.join(entry.parentPath, entry.name)
+    const rel = path.relative(root, abs)
+    if (rel.startsWith('.hyperfold') || !entry.isFile()) continue
+    out[rel] = createHash('sha256').update(await fs.readFile(abs)).digest('hex')
+  }
+  return out
+}
+
+export async function writeTree(root: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true })
+    await fs.writeFile(path.join(root, rel), content)
+  }
+}
