@@ -118,7 +118,7 @@ export class SharedFolder extends ReadyResource {
     const drive = await this.drives.addWriter(writer)
     if (drive === null) return
     if (!this.config.writers.includes(writer)) this.opts.onwriter(writer)
-    if (this.config.path !== null) await followAll(drive)
+    if (this.config.path !== null) followAll(drive)
     this.schedulePull(writer)
   }
 
@@ -311,8 +311,11 @@ async function changedPaths(drive: Hyperdrive, from: number): Promise<Change[]> 
 
 // A synced folder keeps every version of every writer, so it can relay them
 // to a third device and restore any of them offline.
-async function followAll(drive: Hyperdrive): Promise<void> {
+// A drive that has no file yet has no blobs core either: follow it once it appears.
+function followAll(drive: Hyperdrive): void {
   drive.core.download({ start: 0, end: -1 })
-  const blobs = await drive.getBlobs()
-  blobs.core.download({ start: 0, end: -1 })
+  drive.getBlobs().then(
+    (blobs) => blobs.core.download({ start: 0, end: -1 }),
+    () => undefined // closed before its blobs appeared: nothing left to follow
+  )
 }

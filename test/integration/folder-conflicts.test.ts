@@ -1,0 +1,97 @@
+import fs from 'fs/promises'
+import path from 'path'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { TestEnv } from '../helpers/env'
+import { joinedNodes, treeHashes, waitOffered, writeTree } from '../helpers/folders'
+import type { HyperfoldNode } from '../../main/core/node'
+
+describe('edits made apart merge when devices meet', () => {
+  let env: TestEnv
+  beforeEach(async () => {
+    env = await TestEnv.create()
+  })
+  afterEach(async () => {
+    await env.close()
+  })
+
+  async function threeSynced(): Promise<{ nodes: HyperfoldNode[]; roots: string[] }> {
+    const { nodes } = await joinedNodes(env, 3)
+    const roots = await Promise.all(nodes.map(() => env.tmpDir()))
+    await writeTree(roots[0]!, { 'doc.txt': 'original\n', 'keep.txt': 'keep\n' })
+    await nodes[0]!.folders.share({ path: roots[0]!, topic: 'family', name: 'Docs' })
+    for (const i of [1, 2]) {
+      await waitOffered(nodes[i]!, 'Docs')
+      await nodes[i]!.folders.sync({ folder: 'Docs', path: roots[i]! })
+    }
+    await settle(nodes)
+    return { nodes, roots }
+  }
+
+  async function settle(nodes: HyperfoldNode[]): Promise<void> {
+    for (let round = 0; round < 2; round++) for (const node of nodes) await node.folders.waitSynced('Docs', 30_000)
+  }
+
+  test('concurrent edits: one winner, the same conflict copy on all three, no byte lost', async () => {
+    const { nodes, roots } = await threeSynced()
+    const [a, b] = nodes
+    await a!.folders.pause('Docs')
+    await b!.folders.pause('Docs')
+    await fs.writeFile(path.join(roots[0]!, 'doc.txt'), 'edit from A\n')
+    await fs.utimes(path.join(roots[0]!, 'doc.txt'), new Date(), new Date('2026-01-01T10:00:00Z'))
+    await fs.writeFile(path.join(roots[1]!, 'doc.txt'), 'edit from B\n')
+    await fs.utimes(path.join(roots[1]!, 'doc.txt'), new Date(), new Date('2026-01-01T11:00:00Z'))
+    await a!.folders.resume('Docs')
+    await b!.folders.resume('Docs')
+    await settle(nodes)
+    await settle(nodes)
+
+    const trees = await Promise.all(roots.map(treeHashes))
+    expect(trees[1]).toEqual(trees[0])
+    expect(trees[2]).toEqual(trees[0])
+    const names = Object.keys(trees[0]!).sort()
+    const deviceA = a!.status().device.id
+    expect(names).toEqual(['doc.sync-conflict-20260101-100000-' + deviceA + '.txt', 'doc.txt', 'keep.txt'])
+    for (const root of roots) {
+      expect(await fs.readFile(path.join(root, 'doc.txt'), 'utf8')).toBe('edit from B\n')
+      expect(await fs.readFile(path.join(root, names[0]!), 'utf8')).toBe('edit from A\n')
+    }
+    expect(nodes[2]!.folders.info('Docs').conflicts).toBe(1)
+  })
+
+  test('an edit beats a concurrent deletion', async () => {
+    const { nodes, roots } = await threeSynced()
+    const [a, b] = nodes
+    await a!.folders.pause('Docs')
+    await b!.folders.pause('Docs')
+    await fs.rm(path.join(roots[0]!, 'keep.txt'))
+    await fs.writeFile(path.join(roots[1]!, 'keep.txt'), 'edited while A deleted it\n')
+    await a!.folders.resume('Docs')
+    await b!.folders.resume('Docs')
+    await settle(nodes)
+    await settle(nodes)
+    for (const root of roots) expect(await fs.readFile(path.join(root, 'keep.txt'), 'utf8')).toBe('edited while A deleted it\n')
+  })
+
+  test('a device that was offline catches up, relayed by a peer when the writer is gone', async () => {
+    const { nodes, roots } = await threeSynced()
+    const [a, , c] = nodes
+    await c!.close()
+    await writeTree(roots[0]!, { 'while-away.txt': 'news\n', 'sub/deeper/x.bin': Buffer.alloc(50_000, 1) })
+    await nodes[1]!.folders.waitSynced('Docs', 30_000)
+    for (;;) {
+      await nodes[1]!.folders.waitSynced('Docs', 30_000)
+      if ((await treeHashes(roots[1]!))['while-away.txt']) break
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await a!.close()
+
+    const cDir = (c as unknown as { opts: { dataDir: string } }).opts.dataDir
+    const again = await env.startNode({ dataDir: cDir })
+    for (;;) {
+      await again.folders.waitSynced('Docs', 30_000)
+      if ((await treeHashes(roots[2]!))['sub/deeper/x.bin']) break
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(await treeHashes(roots[2]!)).toEqual(await treeHashes(roots[1]!))
+  })
+})
