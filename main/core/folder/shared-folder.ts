@@ -97,6 +97,7 @@ export class SharedFolder extends ReadyResource {
   // In sync as far as this device knows: nothing queued, every writer's drive merged to its end.
   isSynced(): boolean {
     if (this.local === null || this.state !== 'idle' || this.dirtyWriters.size > 0) return false
+    if (this.config.mode === 'send-only') return true // it never takes what others write
     return this.drives.writers().every((w) => w === this.drives.ownKey || (this.pulledTo.get(w) ?? -1) >= this.drives.get(w)!.version)
   }
 
