@@ -239,6 +239,7 @@ declare module 'hyperdrive' {
     readdir(path: string): AsyncIterable<string>
     diff(length: number, folder?: string): AsyncIterable<DiffNode<DriveEntryValue>>
     checkout(version: number): Hyperdrive
+    symlink(path: string, target: string, opts?: { metadata?: unknown }): Promise<void>
     update(opts?: { wait?: boolean }): Promise<boolean>
     getBlobs(): Promise<{ core: Hypercore }>
   }

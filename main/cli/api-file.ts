@@ -5,7 +5,7 @@ import path from 'path'
 import { z } from 'zod'
 import { HyperfoldError } from '../../contract/errors'
 import { writeFileAtomic } from '../core/atomic-file'
-import { safeJson } from '../core/identity'
+import { safeJson } from '../core/safe-json'
 
 const API_FILE = 'api.json'
 

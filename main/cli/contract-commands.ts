@@ -30,7 +30,7 @@ export function addContractCommands(program: Command, globals: () => GlobalOptio
 function defineCommand(cmd: Command, name: CommandName, globals: () => GlobalOptions): void {
   const def = commands[name]
   const shape = def.input.shape as Record<string, z.ZodType>
-  cmd.description(def.summary)
+  cmd.description(def.summary).option('--json', 'print the result as JSON')
   for (const arg of def.args) cmd.argument(shape[arg]!.isOptional() ? `[${arg}]` : `<${arg}>`)
   const optionKeys = Object.keys(shape).filter((key) => !(def.args as readonly string[]).includes(key))
   for (const key of optionKeys) {

@@ -7,8 +7,6 @@ import { type Bootstrap, parseBootstrap } from '../core/bootstrap'
 import { VERSION } from '../core/version'
 import { addContractCommands } from './contract-commands'
 import { defaultDataDir } from './data-dir-default'
-import { serve } from './serve'
-import { runTestnet } from './testnet'
 
 interface RawGlobals {
   dataDir?: string
@@ -22,11 +20,15 @@ const program = new Command('hyperfold')
   .option('--data-dir <dir>', 'where this node keeps its data (env HYPERFOLD_DATA_DIR)')
   .option('--bootstrap <host:port,...>', 'DHT bootstrap nodes instead of the public DHT (env HYPERFOLD_BOOTSTRAP)')
   .option('--json', 'print results as JSON, for scripts')
+  // Global options go before the command, so that a command's own options
+  // (restore --version) are never taken for the program's.
+  .enablePositionalOptions()
   .exitOverride()
 
 const raw = () => program.opts<RawGlobals>()
 const dataDir = () => path.resolve(raw().dataDir ?? defaultDataDir())
-const json = () => raw().json === true
+// --json is accepted before or after the command.
+const json = () => raw().json === true || process.argv.includes('--json')
 
 function bootstrap(): Bootstrap {
   const text = raw().bootstrap ?? process.env.HYPERFOLD_BOOTSTRAP
@@ -37,11 +39,14 @@ program
   .command('serve')
   .description('Run the node with its API and web UI on 127.0.0.1')
   .option('--port <port>', 'port for the API (default: any free port)')
+  .option('--json', 'print the address as JSON')
   .action(async (opts: { port?: string }) => {
     const port = opts.port === undefined ? undefined : Number(opts.port)
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
       throw new HyperfoldError('BAD_INPUT', `Bad port "${opts.port}": expected a number from 0 to 65535.`)
     }
+    // Loaded on demand: the P2P stack is heavy, and every other command only talks to a running node.
+    const { serve } = await import('./serve')
     await serve({ dataDir: dataDir(), bootstrap: bootstrap(), port, json: json() })
   })
 
@@ -50,7 +55,9 @@ program
   .description('Run a local DHT bootstrap (for tests and offline networks); prints host:port')
   .option('--host <host>', 'address to bind and announce', '127.0.0.1')
   .option('--port <port>', 'port of the first bootstrap node')
+  .option('--json', 'print the bootstrap as JSON')
   .action(async (opts: { host: string; port?: string }) => {
+    const { runTestnet } = await import('./testnet')
     await runTestnet({ host: opts.host, port: opts.port ? Number(opts.port) : undefined, json: json() })
   })
 

@@ -6,6 +6,7 @@ import z32 from 'z32'
 import { z } from 'zod'
 import { HyperfoldError } from '../../contract/errors'
 import { readFileIfExists, writeFileAtomic } from './atomic-file'
+import { safeJson } from './safe-json'
 
 const StoredKeyPair = z.object({
   publicKey: z.string().regex(/^[0-9a-f]{64}$/),
@@ -36,12 +37,4 @@ export async function loadIdentity(file: string): Promise<Identity> {
 // 80 bits of the public key: short enough to read aloud, far from colliding among one's devices.
 export function deviceIdOf(publicKey: Buffer): string {
   return z32.encode(publicKey.subarray(0, 10))
-}
-
-export function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }

@@ -4,7 +4,7 @@ import os from 'os'
 import { z } from 'zod'
 import { HyperfoldError } from '../../contract/errors'
 import { readFileIfExists, writeFileAtomic } from './atomic-file'
-import { safeJson } from './identity'
+import { safeJson } from './safe-json'
 import { FolderConfig } from './folder/folder-config'
 
 const StoredTopic = z.object({ keyphrase: z.string(), label: z.string(), joinedAt: z.string() })
