@@ -61,6 +61,14 @@ program
     await runTestnet({ host: opts.host, port: opts.port ? Number(opts.port) : undefined, json: json() })
   })
 
+program
+  .command('demo')
+  .description('Run a local testnet and two nodes syncing a sample folder, for a first look')
+  .action(async () => {
+    const { runDemo } = await import('./demo')
+    await runDemo()
+  })
+
 addContractCommands(program, () => ({ dataDir: dataDir(), json: json() }))
 
 try {

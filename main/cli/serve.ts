@@ -17,9 +17,15 @@ export interface ServeOptions {
   json: boolean
 }
 
-export async function serve(opts: ServeOptions): Promise<void> {
-  const log = (line: string) => process.stderr.write(`[hyperfold] ${line}\n`)
-  const node = new HyperfoldNode({ dataDir: opts.dataDir, bootstrap: opts.bootstrap, log })
+export interface RunningNode {
+  node: HyperfoldNode
+  server: ApiServer
+  stop(): Promise<void>
+}
+
+// A node with its API on 127.0.0.1 and its address left in the data dir for the CLI.
+export async function startNode(opts: { dataDir: string; bootstrap: Bootstrap; port?: number; log: (line: string) => void }): Promise<RunningNode> {
+  const node = new HyperfoldNode({ dataDir: opts.dataDir, bootstrap: opts.bootstrap, log: opts.log })
   await node.ready()
   const server = new ApiServer({
     handlers: createHandlers(node),
@@ -27,24 +33,33 @@ export async function serve(opts: ServeOptions): Promise<void> {
     port: opts.port,
     staticDir: existsSync(RENDERER_BUILD) ? RENDERER_BUILD : null
   })
-  try {
-    await server.ready()
-    await writeApiFile(opts.dataDir, { url: server.url, port: server.port, token: server.token, pid: process.pid })
-  } catch (err) {
-    await server.close()
-    await node.close()
-    throw err
-  }
-  announce(opts, node, server)
-  const shutdown = async () => {
+  const stop = async () => {
     await removeApiFile(opts.dataDir)
     await server.close()
     await node.close()
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve(shutdown())
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+  try {
+    await server.ready()
+    await writeApiFile(opts.dataDir, { url: server.url, port: server.port, token: server.token, pid: process.pid })
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { node, server, stop }
+}
+
+export async function serve(opts: ServeOptions): Promise<void> {
+  const log = (line: string) => process.stderr.write(`[hyperfold] ${line}\n`)
+  const running = await startNode({ ...opts, log })
+  announce(opts, running.node, running.server)
+  await untilSignal()
+  await running.stop()
+}
+
+export function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
   })
 }
 
