@@ -1,0 +1,26 @@
+// `npm start`, after the build: opens the desktop app when it can run here, or
+// says in one line why not and what to run instead. Runs under plain Node.
+import path from 'path'
+import { spawn } from 'child_process'
+import { createRequire } from 'module'
+import { checkLaunch } from './electron-binary'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+
+function electronPackageDir(): string | null {
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve('electron/package.json'))
+  } catch {
+    return null
+  }
+}
+
+const check = checkLaunch(electronPackageDir(), process.platform, process.env)
+if (!check.ok) {
+  process.stderr.write(`${check.reason}\n`)
+  process.exit(1)
+}
+
+const child = spawn(check.electron, [ROOT, ...process.argv.slice(2)], { stdio: 'inherit' })
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
+child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)))

@@ -1,0 +1,49 @@
+// The one app window: created on demand, hidden instead of closed while the
+// tray keeps the node running, shown again from the tray or a second launch.
+import { BrowserWindow, type WebContents } from 'electron'
+import { windowOptions } from './window-options'
+
+export interface MainWindowOptions {
+  entry: string
+  preload: string
+  icon: string
+  // Asked on every close: true hides the window to the tray instead.
+  hideOnClose(): boolean
+}
+
+export class MainWindow {
+  private readonly opts: MainWindowOptions
+  private window: BrowserWindow | null = null
+
+  constructor(opts: MainWindowOptions) {
+    this.opts = opts
+  }
+
+  get contents(): WebContents | null {
+    return this.window === null || this.window.isDestroyed() ? null : this.window.webContents
+  }
+
+  show(): void {
+    const window = this.window !== null && !this.window.isDestroyed() ? this.window : this.create()
+    if (window.isMinimized()) window.restore()
+    if (window.webContents.isLoading()) return // ready-to-show will show it
+    window.show()
+    window.focus()
+  }
+
+  private create(): BrowserWindow {
+    const window = new BrowserWindow(windowOptions(this.opts.preload, this.opts.icon))
+    this.window = window
+    window.once('ready-to-show', () => window.show())
+    window.on('close', (event) => {
+      if (!this.opts.hideOnClose()) return
+      event.preventDefault()
+      window.hide()
+    })
+    window.on('closed', () => {
+      if (this.window === window) this.window = null
+    })
+    window.loadURL(this.opts.entry).catch((err: Error) => console.error(`[hyperfold] cannot load the window: ${err.message}`))
+    return window
+  }
+}

@@ -1,0 +1,53 @@
+// What the preload script exposes as window.hyperfold: one invoker per contract
+// command, one event subscription and the desktop-only shell settings. Built by
+// iterating the contract, so a new command needs no edit here; the renderer
+// types window.hyperfold as HyperfoldBridge, so no channel is named twice.
+import { type ApiError, type CommandInput, type CommandName, type CommandResult, type EventMessage, commandNames } from '../contract'
+import { EVENT_CHANNEL, SHELL_SETTINGS_GET, SHELL_SETTINGS_SET, commandChannel } from './channels'
+
+// Errors cross IPC as values: Electron flattens a thrown error into a message and drops its code.
+export type Outcome<R = unknown> = { ok: true; result: R } | { ok: false; error: ApiError }
+
+export type CommandInvokers = {
+  [K in CommandName]: (input: CommandInput<K>) => Promise<Outcome<CommandResult<K>>>
+}
+
+export interface ShellSettings {
+  // Closing the window hides it to the tray and the node keeps syncing.
+  keepRunningInTray: boolean
+}
+
+// The part of Electron's ipcRenderer this bridge uses, so it can be tested without Electron.
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>
+  on(channel: string, listener: (event: unknown, message: unknown) => void): unknown
+  removeListener(channel: string, listener: (event: unknown, message: unknown) => void): unknown
+}
+
+export interface HyperfoldBridge {
+  commands: CommandInvokers
+  onEvent(listener: (message: EventMessage) => void): () => void
+  shell: {
+    settings(): Promise<ShellSettings>
+    updateSettings(patch: Partial<ShellSettings>): Promise<ShellSettings>
+  }
+}
+
+export function buildBridge(ipc: IpcRendererLike): HyperfoldBridge {
+  const commands = Object.fromEntries(
+    commandNames.map((name) => [name, (input: unknown) => ipc.invoke(commandChannel(name), input)])
+  ) as CommandInvokers
+  return {
+    commands,
+    onEvent(listener) {
+      // A fresh wrapper per subscription, so unsubscribing removes exactly this one.
+      const forward = (_event: unknown, message: unknown) => listener(message as EventMessage)
+      ipc.on(EVENT_CHANNEL, forward)
+      return () => void ipc.removeListener(EVENT_CHANNEL, forward)
+    },
+    shell: {
+      settings: () => ipc.invoke(SHELL_SETTINGS_GET) as Promise<ShellSettings>,
+      updateSettings: (patch) => ipc.invoke(SHELL_SETTINGS_SET, patch) as Promise<ShellSettings>
+    }
+  }
+}

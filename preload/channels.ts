@@ -1,0 +1,11 @@
+// IPC channel names, shared by the main process and the preload script. Command
+// channels are derived from the contract's command names, never listed here.
+import type { CommandName } from '../contract'
+
+export const EVENT_CHANNEL = 'hyperfold:event'
+export const SHELL_SETTINGS_GET = 'hyperfold:shell:settings'
+export const SHELL_SETTINGS_SET = 'hyperfold:shell:settings:set'
+
+export function commandChannel(name: CommandName): string {
+  return `hyperfold:command:${name}`
+}

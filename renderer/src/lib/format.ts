@@ -1,0 +1,46 @@
+// How numbers, ids and times read in the UI.
+import type { ConnectionType, Topic } from '../../../contract'
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB']
+
+export function formatBytes(bytes: number): string {
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`
+}
+
+export function formatRtt(ms: number): string {
+  return ms < 1 ? '< 1 ms' : `${Math.round(ms)} ms`
+}
+
+// Ids are 16 z-base-32 characters; the first 8 tell one's own devices apart at a glance.
+export function shortId(id: string): string {
+  return id.slice(0, 8)
+}
+
+export function formatTime(at: Date): string {
+  return at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+}
+
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })
+}
+
+const CONNECTIONS: Record<ConnectionType, string> = {
+  direct: 'Direct',
+  holepunched: 'Hole-punched',
+  relayed: 'Relayed'
+}
+
+export function connectionLabel(type: ConnectionType): string {
+  return CONNECTIONS[type]
+}
+
+// The node labels a topic joined without a label with its id; show that as a short, readable name.
+export function topicName(topic: Topic): string {
+  return topic.label === topic.id ? `Topic ${shortId(topic.id)}` : topic.label
+}

@@ -1,0 +1,24 @@
+// Everything the UI holds, one class per concern, built around one API client.
+import type { HyperfoldBridge } from '../../../preload/bridge'
+import type { ApiClient } from '../api/client'
+import { ActivityLog } from './activity.svelte'
+import { DesktopSettings } from './desktop.svelte'
+import { NodeStore } from './node.svelte'
+import { UiState } from './ui.svelte'
+
+export class HyperfoldApp {
+  readonly activity = new ActivityLog()
+  readonly ui = new UiState()
+  readonly node: NodeStore
+  readonly desktop: DesktopSettings | null
+
+  constructor(client: ApiClient, shell: HyperfoldBridge['shell'] | null = null) {
+    this.node = new NodeStore(client, this.activity)
+    this.desktop = shell === null ? null : new DesktopSettings(shell)
+  }
+
+  start(): () => void {
+    if (this.desktop !== null) void this.desktop.load()
+    return this.node.start()
+  }
+}

@@ -1,0 +1,40 @@
+// What the window shows: one view at a time, plus the keyphrase warnings the
+// node gave when weak topics were joined (kept for this session only).
+import type { JoinedTopic, Topic } from '../../../contract'
+
+export type View =
+  | { name: 'topic'; topicId: string }
+  | { name: 'add' }
+  | { name: 'activity' }
+  | { name: 'settings' }
+  // A just-created topic's keyphrase: the only time the node hands it out.
+  | { name: 'reveal'; topic: JoinedTopic }
+
+export class UiState {
+  #view = $state.raw<View | null>(null)
+  #warnings = $state.raw<ReadonlyMap<string, string>>(new Map())
+
+  show(view: View): void {
+    this.#view = view
+  }
+
+  // The chosen view, unless it names a topic that is gone: then the first topic, or the add view.
+  current(topics: Topic[]): View {
+    const view = this.#view
+    if (view !== null && (view.name !== 'topic' || topics.some((t) => t.id === view.topicId))) return view
+    const first = topics[0]
+    return first === undefined ? { name: 'add' } : { name: 'topic', topicId: first.id }
+  }
+
+  warn(topicId: string, warning: string): void {
+    this.#warnings = new Map([...this.#warnings, [topicId, warning]])
+  }
+
+  dismissWarning(topicId: string): void {
+    this.#warnings = new Map([...this.#warnings].filter(([id]) => id !== topicId))
+  }
+
+  warningFor(topicId: string): string | undefined {
+    return this.#warnings.get(topicId)
+  }
+}
