@@ -15,4 +15,7 @@ export type ServerFrame = ReplyFrame | EventMessage
 export const API_PREFIX = '/api/'
 export const WS_PATH = '/api/ws'
 export const TOKEN_PARAM = 'token'
-export const TOKEN_COOKIE = 'hyperfold_token'
+// Cookies are per host, not per port: each node names its own, so two nodes on one machine do not clash.
+export function tokenCookie(port: number): string {
+  return `hyperfold_token_${port}`
+}

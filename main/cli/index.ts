@@ -25,7 +25,9 @@ const program = new Command('hyperfold')
   .enablePositionalOptions()
   .exitOverride()
 
-const raw = () => program.opts<RawGlobals>()
+// Options given after `serve` or `demo` (as `npm run serve -- --bootstrap X` passes them) count as global ones.
+let local: RawGlobals = {}
+const raw = (): RawGlobals => ({ ...program.opts<RawGlobals>(), ...definedOnly(local) })
 const dataDir = () => path.resolve(raw().dataDir ?? defaultDataDir())
 // --json is accepted before or after the command.
 const json = () => raw().json === true || process.argv.includes('--json')
@@ -40,7 +42,10 @@ program
   .description('Run the node with its API and web UI on 127.0.0.1')
   .option('--port <port>', 'port for the API (default: any free port)')
   .option('--json', 'print the address as JSON')
-  .action(async (opts: { port?: string }) => {
+  .option('--data-dir <dir>', 'where this node keeps its data')
+  .option('--bootstrap <host:port,...>', 'DHT bootstrap nodes instead of the public DHT')
+  .action(async (opts: { port?: string } & RawGlobals) => {
+    local = opts
     const port = opts.port === undefined ? undefined : Number(opts.port)
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
       throw new HyperfoldError('BAD_INPUT', `Bad port "${opts.port}": expected a number from 0 to 65535.`)
@@ -76,6 +81,10 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) process.exitCode = err.exitCode
   else fail(err)
+}
+
+function definedOnly(opts: RawGlobals): RawGlobals {
+  return Object.fromEntries(Object.entries(opts).filter(([, value]) => value !== undefined))
 }
 
 function fail(err: unknown): void {

@@ -65,7 +65,7 @@ export function estimateBits(phrase: string): number {
 export function keyphraseWarning(phrase: string): string | undefined {
   const bits = estimateBits(phrase)
   if (bits >= STRONG_BITS) return undefined
-  return `This keyphrase is weak (about ${bits} bits): anyone who guesses it can join. Prefer a generated one (topic create).`
+  return `This keyphrase is weak (about ${bits} bits): anyone who guesses it can join. A new topic gets a strong generated keyphrase.`
 }
 
 export async function deriveTopicKeys(phrase: string): Promise<TopicKeys> {

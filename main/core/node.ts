@@ -18,6 +18,8 @@ import { VERSION } from './version'
 import { Folders } from './folders'
 
 const MEMBERSHIP_TIMEOUT_MS = 15_000
+// Round-trip time and bytes in/out change all the time; a UI redraws them at this pace.
+const PEER_STATS_MS = 2_000
 
 export interface NodeOptions {
   dataDir: string
@@ -45,6 +47,7 @@ export class HyperfoldNode extends ReadyResource {
   private store: Corestore | null = null
   private network: Network | null = null
   private folderSet: Folders | null = null
+  private statsTimer: NodeJS.Timeout | null = null
 
   constructor(opts: NodeOptions) {
     super()
@@ -85,6 +88,9 @@ export class HyperfoldNode extends ReadyResource {
       })
       await this.network.ready()
       await Promise.all(this.state.topics.map((stored) => this.startTopic(stored)))
+      this.statsTimer = setInterval(() => {
+        for (const peer of this.peers.list()) this.emitEvent('peer.updated', peer)
+      }, PEER_STATS_MS)
     } catch (err) {
       await this.release() // ready-resource does not call _close when _open fails
       throw err
@@ -97,6 +103,7 @@ export class HyperfoldNode extends ReadyResource {
 
   // Reverse order of _open; safe on a half-opened node.
   private async release(): Promise<void> {
+    if (this.statsTimer !== null) clearInterval(this.statsTimer)
     for (const session of this.sessions.values()) clearTimeout(session.timer)
     await this.network?.close()
     await this.folderSet?.close()

@@ -4,17 +4,19 @@
 import type { IncomingMessage } from 'http'
 import { timingSafeEqual } from 'crypto'
 import { HyperfoldError, errors } from '../../contract/errors'
-import { TOKEN_COOKIE, TOKEN_PARAM } from '../../contract/wire'
+import { TOKEN_PARAM, tokenCookie } from '../../contract/wire'
 
 export class RequestGuard {
   private readonly token: Buffer
   private readonly hosts: Set<string>
   private readonly origins: Set<string>
+  private readonly cookie: string
 
   constructor(token: string, port: number) {
     this.token = Buffer.from(token)
     this.hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
     this.origins = new Set([...this.hosts].map((host) => `http://${host}`))
+    this.cookie = tokenCookie(port)
   }
 
   // Throws the error to answer with, or returns how the token came (a token in
@@ -27,7 +29,7 @@ export class RequestGuard {
     if (bearer !== undefined) return this.expect(bearer, 'header')
     const query = url.searchParams.get(TOKEN_PARAM)
     if (query !== null) return this.expect(query, 'query')
-    const cookie = readCookie(req.headers.cookie ?? '', TOKEN_COOKIE)
+    const cookie = readCookie(req.headers.cookie ?? '', this.cookie)
     if (cookie !== undefined) return this.expect(cookie, 'cookie')
     throw errors.unauthorized()
   }

@@ -7,7 +7,7 @@ import { randomBytes } from 'crypto'
 import ReadyResource from 'ready-resource'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { type EventMessage, HyperfoldError, commands, errors, fromApiError, toApiError } from '../../contract'
-import { API_PREFIX, type ReplyFrame, TOKEN_COOKIE, WS_PATH } from '../../contract/wire'
+import { API_PREFIX, type ReplyFrame, WS_PATH, tokenCookie } from '../../contract/wire'
 import { dispatch } from '../api/dispatch'
 import type { Handlers } from '../api/handlers'
 import { MAX_BODY_BYTES, parseJsonText, readJsonBody } from './body'
@@ -68,7 +68,7 @@ export class ApiServer extends ReadyResource {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
       const how = this.guard!.check(req, url)
-      if (how === 'query') res.setHeader('set-cookie', `${TOKEN_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`)
+      if (how === 'query') res.setHeader('set-cookie', `${tokenCookie(this.port)}=${this.token}; HttpOnly; SameSite=Strict; Path=/`)
       if (url.pathname.startsWith(API_PREFIX)) await this.onapi(req, res, url.pathname.slice(API_PREFIX.length))
       else await this.onpage(req, res, url.pathname)
     } catch (err) {

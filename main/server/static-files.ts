@@ -14,6 +14,19 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json'
 }
 
+// The page's own meta policy, plus what only a header can say (frame-ancestors).
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "object-src 'none'",
+  "frame-ancestors 'none'"
+].join('; ')
+
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
   const relative = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath).replace(/^\/+/, '')
   const file = path.resolve(root, relative)
@@ -27,7 +40,9 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   res.writeHead(200, {
     'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
     'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff'
+    'x-content-type-options': 'nosniff',
+    // The page may talk to this node only; no frame may embed it.
+    'content-security-policy': CSP
   })
   res.end(body)
   return true
