@@ -18,7 +18,7 @@ async function nameDevice(page: Page, name: string): Promise<void> {
   await page.getByText(`Your peers now see “${name}”`).waitFor()
 }
 
-test('two people on two nodes: one creates a topic, the other joins by keyphrase, each sees the other by name', async (ctx) => {
+test('two people on two nodes: one creates a topic, the other joins by keyphrase, each sees the other by name; one shares a folder, the other syncs, browses it and opens a file\'s history', async (ctx) => {
   const unavailable = chromiumUnavailable()
   if (unavailable?.fatal) throw new Error(unavailable.reason)
   if (unavailable) {
@@ -76,4 +76,77 @@ test('two people on two nodes: one creates a topic, the other joins by keyphrase
   await desktop.getByRole('button', { name: 'Settings' }).click()
   await desktop.getByText(dirB).waitFor()
   await snap(desktop, 'settings-dark')
-}, 120_000)
+
+  // The laptop shares a folder by typing its path.
+  const holiday = path.join(await env.tmpDir('hf-e2e-a-'), 'Holiday')
+  await writeFiles(holiday, { 'plan.txt': 'fly on friday\n', 'photos/beach.jpg': 'not really a jpeg', 'photos/hotel.jpg': 'nor this' })
+  await laptop.getByRole('navigation', { name: 'Hyperfold' }).getByRole('button', { name: /family/ }).click()
+  await laptop.getByText('No folders yet.').waitFor()
+  await laptop.getByRole('button', { name: 'Share a folder' }).click()
+  await laptop.getByLabel('Folder on this device').fill(holiday)
+  await laptop.getByRole('button', { name: 'Share folder' }).click()
+  const laptopCard = laptop.getByRole('article', { name: 'Holiday' })
+  await laptopCard.getByText('Up to date').waitFor()
+  expect(await laptopCard.textContent()).toMatch(/3 files · 39 B/)
+
+  // The desktop sees it offered, and syncs it into a folder of its own.
+  // The desktop joined without a label: its one topic is named after the topic's id.
+  await desktop.getByRole('list', { name: 'Topics' }).getByRole('button').click()
+  const desktopCard = desktop.getByRole('article', { name: 'Holiday' })
+  await desktopCard.getByText('Offered by laptop').waitFor({ timeout: 30_000 })
+  expect(await desktopCard.getByText('Available').isVisible()).toBe(true)
+  await snap(desktop, 'folder-offered-dark')
+  const synced = path.join(await env.tmpDir('hf-e2e-b-'), 'Holiday')
+  await desktopCard.getByRole('button', { name: 'Sync into a folder…' }).click()
+  await desktopCard.getByLabel('Into this folder on this device').fill(synced)
+  await desktopCard.getByRole('button', { name: 'Start syncing' }).click()
+  await desktopCard.getByText('Up to date').waitFor({ timeout: 60_000 })
+  await desktopCard.getByText('3 files · 39 B').waitFor()
+  expect(await desktopCard.getByRole('progressbar').count()).toBe(0)
+  expect(await desktopCard.textContent()).toMatch(/Also on laptop · Send & receive/)
+  expect(await fs.readFile(path.join(synced, 'photos/beach.jpg'), 'utf8')).toBe('not really a jpeg')
+  await laptopCard.getByText(/Also on desktop/).waitFor({ timeout: 30_000 })
+  await laptopCard.screenshot({ path: path.join(SCREENSHOTS, 'folder-card-light.png') })
+  await desktopCard.screenshot({ path: path.join(SCREENSHOTS, 'folder-card-dark.png') })
+  await snap(desktop, 'topic-folders-dark')
+
+  // The desktop browses it: a directory, then a file and its history.
+  await desktopCard.getByRole('button', { name: 'Browse files' }).click()
+  await desktop.getByRole('heading', { level: 1, name: 'Holiday' }).waitFor()
+  expect(await desktop.getByRole('row', { name: /plan\.txt/ }).textContent()).toMatch(/14 B.*laptop/)
+  await desktop.getByRole('button', { name: 'photos, folder' }).click()
+  await desktop.getByRole('navigation', { name: 'Breadcrumb' }).getByText('photos').waitFor()
+  await desktop.getByRole('button', { name: 'hotel.jpg' }).waitFor()
+  await snap(desktop, 'folder-browser-dark')
+  await desktop.getByRole('button', { name: 'beach.jpg' }).click()
+  const history = desktop.getByRole('complementary', { name: 'beach.jpg' })
+  await history.getByText('Version 1').waitFor()
+  expect(await history.getByRole('listitem').textContent()).toMatch(/Current.*17 B · laptop/)
+  await snap(desktop, 'folder-history-dark')
+
+  // An edit on the laptop reaches the desktop; the laptop's history of the file offers the older version back.
+  await fs.writeFile(path.join(holiday, 'plan.txt'), 'fly on saturday instead\n')
+  await desktop.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('button', { name: 'Holiday' }).click()
+  await desktop.getByRole('row', { name: /plan\.txt/ }).getByText('24 B').waitFor({ timeout: 30_000 })
+  await laptopCard.getByRole('button', { name: 'Browse files' }).click()
+  await laptop.getByRole('button', { name: 'plan.txt' }).click()
+  const laptopHistory = laptop.getByRole('complementary', { name: 'plan.txt' })
+  await laptopHistory.getByText('Version 2').waitFor()
+  expect(await laptopHistory.getByRole('listitem').allTextContents()).toEqual([
+    expect.stringMatching(/^Version 2\s*Current.*24 B · laptop \(this device\)/),
+    expect.stringMatching(/^Version 1.*14 B · laptop \(this device\)/)
+  ])
+  expect(await laptopHistory.getByRole('button', { name: 'Restore version 1' }).isEnabled()).toBe(true)
+  await snap(laptop, 'folder-history-light')
+
+  await desktop.getByRole('navigation', { name: 'Hyperfold' }).getByRole('button', { name: 'Activity' }).click()
+  await desktop.getByText(/^Received 3 files in Holiday/).waitFor()
+  await snap(desktop, 'activity-folders-dark')
+}, 240_000)
+
+async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true })
+    await fs.writeFile(path.join(root, rel), content)
+  }
+}

@@ -3,3 +3,10 @@
 export function focusOnMount(element: HTMLElement): void {
   element.focus({ preventScroll: true })
 }
+
+// Puts focus back on a control that reappears after a form or question it opened is closed.
+export function focusIf(condition: boolean): (element: HTMLElement) => void {
+  return (element) => {
+    if (condition) element.focus({ preventScroll: true })
+  }
+}

@@ -13,6 +13,20 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`
 }
 
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`
+}
+
+export function formatCount(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString()} ${count === 1 ? one : many}`
+}
+
+// "a", "a and b", "a, b and c".
+export function listOf(items: string[], empty: string): string {
+  if (items.length <= 1) return items[0] ?? empty
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
+}
+
 export function formatRtt(ms: number): string {
   return ms < 1 ? '< 1 ms' : `${Math.round(ms)} ms`
 }
@@ -28,6 +42,10 @@ export function formatTime(at: Date): string {
 
 export function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })
+}
+
+export function formatDateTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }
 
 const CONNECTIONS: Record<ConnectionType, string> = {

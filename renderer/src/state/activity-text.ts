@@ -1,11 +1,11 @@
 // The sentences of the activity feed, one per thing that changed.
 import type { Peer, RefusedPeer } from '../../../contract'
-import { shortId } from '../lib/format'
+import { listOf, shortId } from '../lib/format'
 
 export type LabelOf = (topicId: string) => string
 
 export function peerChanges(before: Peer | undefined, after: Peer, labelOf: LabelOf): string[] {
-  if (before === undefined) return [`${after.name} connected on ${listOf(after.topics.map(labelOf))}`]
+  if (before === undefined) return [`${after.name} connected on ${listOf(after.topics.map(labelOf), 'no topic')}`]
   const lines: string[] = []
   if (before.name !== after.name) lines.push(`${before.name} is now called ${after.name}`)
   for (const id of after.topics) if (!before.topics.includes(id)) lines.push(`${after.name} joined ${labelOf(id)}`)
@@ -19,9 +19,4 @@ export function peerLeft(peer: Peer): string {
 
 export function peerRefused(refused: RefusedPeer): string {
   return `Refused device ${shortId(refused.deviceId)} at ${refused.address}: ${refused.reason}`
-}
-
-function listOf(items: string[]): string {
-  if (items.length <= 1) return items[0] ?? 'no topic'
-  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
 }

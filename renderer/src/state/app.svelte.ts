@@ -3,6 +3,7 @@ import type { HyperfoldBridge } from '../../../preload/bridge'
 import type { ApiClient } from '../api/client'
 import { ActivityLog } from './activity.svelte'
 import { DesktopSettings } from './desktop.svelte'
+import { FolderStore } from './folders.svelte'
 import { NodeStore } from './node.svelte'
 import { UiState } from './ui.svelte'
 
@@ -10,15 +11,18 @@ export class HyperfoldApp {
   readonly activity = new ActivityLog()
   readonly ui = new UiState()
   readonly node: NodeStore
+  readonly folders: FolderStore
   readonly desktop: DesktopSettings | null
 
   constructor(client: ApiClient, shell: HyperfoldBridge['shell'] | null = null) {
     this.node = new NodeStore(client, this.activity)
+    this.folders = new FolderStore(client, this.activity)
     this.desktop = shell === null ? null : new DesktopSettings(shell)
   }
 
   start(): () => void {
     if (this.desktop !== null) void this.desktop.load()
-    return this.node.start()
+    const stops = [this.node.start(), this.folders.start()]
+    return () => stops.forEach((stop) => stop())
   }
 }

@@ -4,6 +4,8 @@ import type { JoinedTopic, Topic } from '../../../contract'
 
 export type View =
   | { name: 'topic'; topicId: string }
+  // A folder's files: dir is the directory shown, file the one whose history is open.
+  | { name: 'folder'; topicId: string; folderId: string; dir: string; file: string | null }
   | { name: 'add' }
   | { name: 'activity' }
   | { name: 'settings' }
@@ -21,7 +23,7 @@ export class UiState {
   // The chosen view, unless it names a topic that is gone: then the first topic, or the add view.
   current(topics: Topic[]): View {
     const view = this.#view
-    if (view !== null && (view.name !== 'topic' || topics.some((t) => t.id === view.topicId))) return view
+    if (view !== null && (!('topicId' in view) || topics.some((t) => t.id === view.topicId))) return view
     const first = topics[0]
     return first === undefined ? { name: 'add' } : { name: 'topic', topicId: first.id }
   }
