@@ -249,7 +249,7 @@ export class Folders {
 
   private checkName(name: string): void {
     if (name.trim() === '' || name.length > 255) throw invalidInput('A folder name must have 1 to 255 characters.')
-    if (this.findLocal(name, false) !== null) throw new HyperfoldError('FOLDER_NAME_TAKEN', `A folder named "${name}" is already shared here; pick another name with --name.`)
+    if (this.findLocal(name, false) !== null) throw new HyperfoldError('FOLDER_NAME_TAKEN', `A folder named "${name}" is already shared here; give this one another name.`)
   }
 }
 
