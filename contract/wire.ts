@@ -15,6 +15,8 @@ export type ServerFrame = ReplyFrame | EventMessage
 export const API_PREFIX = '/api/'
 export const WS_PATH = '/api/ws'
 export const TOKEN_PARAM = 'token'
+// GET FILE_PATH?folder=<name or id>&path=</in/folder>: one file's newest bytes, for a browser download.
+export const FILE_PATH = '/api/file'
 // Cookies are per host, not per port: each node names its own, so two nodes on one machine do not clash.
 export function tokenCookie(port: number): string {
   return `hyperfold_token_${port}`

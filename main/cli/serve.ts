@@ -31,7 +31,8 @@ export async function startNode(opts: { dataDir: string; bootstrap: Bootstrap; p
     handlers: createHandlers(node),
     subscribe: (listener) => node.onEvent(listener),
     port: opts.port,
-    staticDir: existsSync(RENDERER_BUILD) ? RENDERER_BUILD : null
+    staticDir: existsSync(RENDERER_BUILD) ? RENDERER_BUILD : null,
+    openFile: (folder, file) => node.folders.openFile(folder, file)
   })
   const stop = async () => {
     await removeApiFile(opts.dataDir)

@@ -1,6 +1,7 @@
 // The shared folders of this node: the ones synced or shared here, the ones
 // peers offer on our topics, and the commands on both.
 import fs from 'fs/promises'
+import type { Readable } from 'stream'
 import path from 'path'
 import { randomBytes } from 'crypto'
 import z32 from 'z32'
@@ -118,16 +119,21 @@ export class Folders {
     return listDirectory((await this.browse(ref)).drives, dir === '/' ? '/' : parseFolderPath(dir))
   }
 
-  async get(ref: string, file: string, to: string): Promise<{ path: string; bytes: number }> {
+  // The newest bytes of one file, streamed from whichever drive holds them (downloaded on demand).
+  async openFile(ref: string, file: string): Promise<{ name: string; size: number; stream: Readable }> {
     const folder = await this.browse(ref)
     const p = parseFolderPath(file)
     const winner = resolve(await folder.drives.candidates(p))?.winner
     if (winner === undefined || winner.meta.kind !== 'file') throw new HyperfoldError('FILE_NOT_FOUND', `No file ${p} in ${folder.config.name}.`)
+    return { name: path.posix.basename(p), size: winner.meta.size, stream: folder.drives.get(winner.writer)!.createReadStream(p) }
+  }
+
+  async get(ref: string, file: string, to: string): Promise<{ path: string; bytes: number }> {
     const target = path.resolve(to)
     if ((await fs.stat(target).catch(() => null))?.isDirectory()) throw invalidInput(`${target} is a folder; name the file to write.`)
-    const chunks = folder.drives.get(winner.writer)!.createReadStream(p)
-    await writeFileAtomic(target, chunks, 0o644)
-    return { path: target, bytes: winner.meta.size }
+    const { size, stream } = await this.openFile(ref, file)
+    await writeFileAtomic(target, stream, 0o644)
+    return { path: target, bytes: size }
   }
 
   async history(ref: string, file: string): Promise<FileVersion[]> {

@@ -2,12 +2,13 @@
 // WebSocket at /api/ws for commands and live events. Routes come from the
 // contract through dispatch(); nothing here names a command.
 import http, { type IncomingMessage, type ServerResponse } from 'http'
-import type { Duplex } from 'stream'
+import type { Duplex, Readable } from 'stream'
+import { pipeline } from 'stream/promises'
 import { randomBytes } from 'crypto'
 import ReadyResource from 'ready-resource'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { type EventMessage, HyperfoldError, commands, errors, fromApiError, toApiError } from '../../contract'
-import { API_PREFIX, type ReplyFrame, WS_PATH, tokenCookie } from '../../contract/wire'
+import { API_PREFIX, FILE_PATH, type ReplyFrame, WS_PATH, tokenCookie } from '../../contract/wire'
 import { dispatch } from '../api/dispatch'
 import type { Handlers } from '../api/handlers'
 import { MAX_BODY_BYTES, parseJsonText, readJsonBody } from './body'
@@ -21,6 +22,7 @@ export interface ApiServerOptions {
   port?: number
   token?: string
   staticDir?: string | null
+  openFile?(folder: string, path: string): Promise<{ name: string; size: number; stream: Readable }>
 }
 
 export class ApiServer extends ReadyResource {
@@ -69,7 +71,8 @@ export class ApiServer extends ReadyResource {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
       const how = this.guard!.check(req, url)
       if (how === 'query') res.setHeader('set-cookie', `${tokenCookie(this.port)}=${this.token}; HttpOnly; SameSite=Strict; Path=/`)
-      if (url.pathname.startsWith(API_PREFIX)) await this.onapi(req, res, url.pathname.slice(API_PREFIX.length))
+      if (url.pathname === FILE_PATH) await this.onfile(req, res, url)
+      else if (url.pathname.startsWith(API_PREFIX)) await this.onapi(req, res, url.pathname.slice(API_PREFIX.length))
       else await this.onpage(req, res, url.pathname)
     } catch (err) {
       sendJson(res, err instanceof HyperfoldError ? statusOf(err) : 500, { ok: false, error: toApiError(err) })
@@ -84,6 +87,20 @@ export class ApiServer extends ReadyResource {
     if (req.method !== 'POST') throw errors.badInput(`Use POST ${API_PREFIX}<command>.`)
     const outcome = await dispatch(this.opts.handlers, name, await readJsonBody(req))
     sendJson(res, outcome.ok ? 200 : statusOf(fromApiError(outcome.error)), outcome)
+  }
+
+  private async onfile(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const folder = url.searchParams.get('folder')
+    const file = url.searchParams.get('path')
+    if (req.method !== 'GET' || !folder || !file || this.opts.openFile === undefined) throw errors.badInput(`Use GET ${FILE_PATH}?folder=<name>&path=</file>.`)
+    const { name, size, stream } = await this.opts.openFile(folder, file)
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': size,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'x-content-type-options': 'nosniff'
+    })
+    await pipeline(stream, res).catch(() => res.destroy()) // the peer or the browser went away mid-file
   }
 
   private async onpage(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {

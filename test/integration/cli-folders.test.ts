@@ -42,6 +42,13 @@ describe('shared folders driven through the CLI', () => {
     await cliJson(['--data-dir', dirB, 'get', 'Photos', '/2024/a.jpg', fetched])
     expect((await fs.readFile(fetched)).equals(Buffer.alloc(64_000, 3))).toBe(true)
 
+    const api = JSON.parse(await fs.readFile(path.join(dirB, 'api.json'), 'utf8')) as { port: number; token: string }
+    const fileUrl = `http://127.0.0.1:${api.port}/api/file?folder=Photos&path=${encodeURIComponent('/2024/a.jpg')}`
+    expect((await fetch(fileUrl)).status).toBe(401)
+    const download = await fetch(fileUrl, { headers: { authorization: `Bearer ${api.token}` } })
+    expect(download.headers.get('content-disposition')).toMatch(/filename\*=UTF-8''a\.jpg/)
+    expect(Buffer.from(await download.arrayBuffer()).equals(Buffer.alloc(64_000, 3))).toBe(true)
+
     await cliJson(['--data-dir', dirB, 'sync', 'Photos', copy])
     const status = await cliJson<NodeStatus & { folder: Folder }>(['--data-dir', dirB, 'status', 'Photos', '--wait-synced', '--timeout', '60'])
     expect(status.folder).toMatchObject({ state: 'idle', files: 2, path: copy })
