@@ -1,9 +1,18 @@
 // What the preload script exposes as window.hyperfold: one invoker per contract
-// command, one event subscription and the desktop-only shell settings. Built by
+// command, one event subscription and the desktop-only shell: its settings and
+// the OS's folder picker and file manager. Built by
 // iterating the contract, so a new command needs no edit here; the renderer
 // types window.hyperfold as HyperfoldBridge, so no channel is named twice.
-import { type ApiError, type CommandInput, type CommandName, type CommandResult, type EventMessage, commandNames } from '../contract'
-import { EVENT_CHANNEL, SHELL_SETTINGS_GET, SHELL_SETTINGS_SET, commandChannel } from './channels'
+import {
+  type ApiError,
+  type CommandInput,
+  type CommandName,
+  type CommandResult,
+  type EventMessage,
+  commandNames,
+  fromApiError
+} from '../contract'
+import { EVENT_CHANNEL, SHELL_OPEN_FOLDER, SHELL_PICK_FOLDER, SHELL_SETTINGS_GET, SHELL_SETTINGS_SET, commandChannel } from './channels'
 
 // Errors cross IPC as values: Electron flattens a thrown error into a message and drops its code.
 export type Outcome<R = unknown> = { ok: true; result: R } | { ok: false; error: ApiError }
@@ -15,6 +24,8 @@ export type CommandInvokers = {
 export interface ShellSettings {
   // Closing the window hides it to the tray and the node keeps syncing.
   keepRunningInTray: boolean
+  // The OS starts Hyperfold when the user logs in.
+  startOnLogin: boolean
 }
 
 // The part of Electron's ipcRenderer this bridge uses, so it can be tested without Electron.
@@ -30,6 +41,10 @@ export interface HyperfoldBridge {
   shell: {
     settings(): Promise<ShellSettings>
     updateSettings(patch: Partial<ShellSettings>): Promise<ShellSettings>
+    // The folder chosen in the OS's dialog, or null if it was cancelled.
+    pickFolder(): Promise<string | null>
+    // Rejects unless the path is a folder synced on this device.
+    openFolder(path: string): Promise<void>
   }
 }
 
@@ -47,7 +62,16 @@ export function buildBridge(ipc: IpcRendererLike): HyperfoldBridge {
     },
     shell: {
       settings: () => ipc.invoke(SHELL_SETTINGS_GET) as Promise<ShellSettings>,
-      updateSettings: (patch) => ipc.invoke(SHELL_SETTINGS_SET, patch) as Promise<ShellSettings>
+      updateSettings: (patch) => ipc.invoke(SHELL_SETTINGS_SET, patch) as Promise<ShellSettings>,
+      pickFolder: () => unwrap<string | null>(ipc.invoke(SHELL_PICK_FOLDER)),
+      openFolder: async (path) => void (await unwrap(ipc.invoke(SHELL_OPEN_FOLDER, path)))
     }
   }
+}
+
+// The OS actions answer with an outcome, so their errors reach the page with their code and plain message.
+async function unwrap<R>(reply: Promise<unknown>): Promise<R> {
+  const outcome = (await reply) as Outcome<R>
+  if (!outcome.ok) throw fromApiError(outcome.error)
+  return outcome.result
 }

@@ -5,6 +5,8 @@ import type { CommandName } from '../contract'
 export const EVENT_CHANNEL = 'hyperfold:event'
 export const SHELL_SETTINGS_GET = 'hyperfold:shell:settings'
 export const SHELL_SETTINGS_SET = 'hyperfold:shell:settings:set'
+export const SHELL_PICK_FOLDER = 'hyperfold:shell:pick-folder'
+export const SHELL_OPEN_FOLDER = 'hyperfold:shell:open-folder'
 
 export function commandChannel(name: CommandName): string {
   return `hyperfold:command:${name}`

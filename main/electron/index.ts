@@ -3,7 +3,7 @@
 // closed. Thin on purpose: behaviour lives in main/core, and the security
 // settings live in modules that unit tests check without Electron.
 import path from 'path'
-import { BrowserWindow, app, dialog, ipcMain, session } from 'electron'
+import { BrowserWindow, app, dialog, ipcMain, session, shell } from 'electron'
 import { toApiError } from '../../contract/errors'
 import { createHandlers } from '../api/handlers'
 import { HyperfoldNode } from '../core/node'
@@ -11,7 +11,9 @@ import { appEntry, isAppUrl } from './app-url'
 import { type ShellArgs, parseShellArgs } from './args'
 import { hardenContents, hardenSession } from './harden'
 import { forwardEvents, registerCommands, registerShellSettings } from './ipc'
+import { followStartOnLogin } from './login-item'
 import { MainWindow } from './main-window'
+import { type DesktopOsLike, registerShellActions } from './shell-actions'
 import { ShellSettingsStore } from './shell-settings'
 import { createTray } from './tray'
 
@@ -44,9 +46,20 @@ async function run(args: ShellArgs): Promise<void> {
     icon: ICON,
     hideOnClose: () => !quitting && settings.get().keepRunningInTray
   })
+  const handlers = createHandlers(node)
+  const os: DesktopOsLike = {
+    // Modal to the window when there is one: the page asking for it is in that window.
+    showOpenDialog: (options) => {
+      const parent = window.browserWindow
+      return parent === null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(parent, options)
+    },
+    openPath: (target) => shell.openPath(target)
+  }
   const disposers = [
-    registerCommands(ipcMain, createHandlers(node), isApp),
+    registerCommands(ipcMain, handlers, isApp),
     registerShellSettings(ipcMain, settings, isApp),
+    registerShellActions(ipcMain, os, async () => handlers.folders({}), isApp),
+    followStartOnLogin(app, settings),
     forwardEvents((listener) => node.onEvent(listener), () => window.contents)
   ]
   const tray = createTray(TRAY_ICON, { open: () => window.show(), quit: () => app.quit() })

@@ -19,8 +19,12 @@ export class MainWindow {
     this.opts = opts
   }
 
+  get browserWindow(): BrowserWindow | null {
+    return this.window === null || this.window.isDestroyed() ? null : this.window
+  }
+
   get contents(): WebContents | null {
-    return this.window === null || this.window.isDestroyed() ? null : this.window.webContents
+    return this.browserWindow?.webContents ?? null
   }
 
   show(): void {

@@ -1,19 +1,20 @@
-// Preferences of the desktop shell alone (the node knows nothing of windows or
-// trays), kept in a small JSON file beside Electron's profile.
+// Preferences of the desktop shell alone (the node knows nothing of windows,
+// trays or logins), kept in a small JSON file beside Electron's profile.
 import { z } from 'zod'
 import { errors } from '../../contract/errors'
 import type { ShellSettings } from '../../preload/bridge'
 import { readFileIfExists, writeFileAtomic } from '../core/atomic-file'
 import { safeJson } from '../core/safe-json'
 
-const Settings = z.object({ keepRunningInTray: z.boolean() })
-const Patch = Settings.partial().strict()
+const Stored = z.object({ keepRunningInTray: z.boolean(), startOnLogin: z.boolean() }).partial()
+const Patch = Stored.strict()
 
-export const DEFAULT_SHELL_SETTINGS: ShellSettings = { keepRunningInTray: true }
+export const DEFAULT_SHELL_SETTINGS: ShellSettings = { keepRunningInTray: true, startOnLogin: false }
 
 export class ShellSettingsStore {
   private readonly file: string
   private current: ShellSettings
+  private readonly listeners = new Set<(settings: ShellSettings) => void>()
 
   private constructor(file: string, current: ShellSettings) {
     this.file = file
@@ -21,10 +22,11 @@ export class ShellSettingsStore {
   }
 
   // A missing or damaged file means the defaults: these are preferences, not data worth refusing to start over.
+  // A setting the file lacks (written before it existed) takes its default alone.
   static async load(file: string): Promise<ShellSettingsStore> {
     const text = await readFileIfExists(file)
-    const parsed = Settings.safeParse(text === null ? undefined : safeJson(text))
-    return new ShellSettingsStore(file, parsed.success ? parsed.data : { ...DEFAULT_SHELL_SETTINGS })
+    const parsed = Stored.safeParse(text === null ? undefined : safeJson(text))
+    return new ShellSettingsStore(file, { ...DEFAULT_SHELL_SETTINGS, ...(parsed.success ? parsed.data : {}) })
   }
 
   get(): ShellSettings {
@@ -37,6 +39,12 @@ export class ShellSettingsStore {
     const next = { ...this.current, ...parsed.data }
     await writeFileAtomic(this.file, JSON.stringify(next, null, 2) + '\n')
     this.current = next
+    for (const listener of this.listeners) listener(this.get())
     return this.get()
+  }
+
+  onChange(listener: (settings: ShellSettings) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 }

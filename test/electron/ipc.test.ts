@@ -7,6 +7,7 @@ import { createHandlers } from '../../main/api/handlers'
 import type { HyperfoldNode } from '../../main/core/node'
 import { appEntry, isAppUrl } from '../../main/electron/app-url'
 import { forwardEvents, registerCommands, registerShellSettings } from '../../main/electron/ipc'
+import { followStartOnLogin } from '../../main/electron/login-item'
 import { ShellSettingsStore } from '../../main/electron/shell-settings'
 import { buildBridge } from '../../preload/bridge'
 import { EVENT_CHANNEL, SHELL_SETTINGS_GET, SHELL_SETTINGS_SET, commandChannel } from '../../preload/channels'
@@ -100,14 +101,41 @@ describe('the desktop IPC transport, from preload bridge to a real node', () => 
     registerShellSettings(ipc, await ShellSettingsStore.load(file), isApp)
     const { shell } = buildBridge(new FakeIpcRenderer(ipc, APP_FRAME))
 
-    expect(await shell.settings()).toEqual({ keepRunningInTray: true })
-    expect(await shell.updateSettings({ keepRunningInTray: false })).toEqual({ keepRunningInTray: false })
-    expect((await ShellSettingsStore.load(file)).get()).toEqual({ keepRunningInTray: false })
+    expect(await shell.settings()).toEqual({ keepRunningInTray: true, startOnLogin: false })
+    expect(await shell.updateSettings({ keepRunningInTray: false })).toEqual({ keepRunningInTray: false, startOnLogin: false })
+    expect((await ShellSettingsStore.load(file)).get()).toEqual({ keepRunningInTray: false, startOnLogin: false })
     await expect(ipc.invoke(APP_FRAME, SHELL_SETTINGS_SET, { keepRunningInTray: 'yes' })).rejects.toThrow(/malformed/)
     await expect(ipc.invoke(APP_FRAME, SHELL_SETTINGS_SET, { openAtLogin: true })).rejects.toThrow(/Unknown/)
-    expect(await ipc.invoke(APP_FRAME, SHELL_SETTINGS_GET)).toEqual({ keepRunningInTray: false })
+    expect(await ipc.invoke(APP_FRAME, SHELL_SETTINGS_GET)).toEqual({ keepRunningInTray: false, startOnLogin: false })
 
+    // A file from before startOnLogin existed keeps what it says and takes the default for the rest.
+    await fs.writeFile(file, JSON.stringify({ keepRunningInTray: false }))
+    expect((await ShellSettingsStore.load(file)).get()).toEqual({ keepRunningInTray: false, startOnLogin: false })
     await fs.writeFile(file, '{ not json')
-    expect((await ShellSettingsStore.load(file)).get()).toEqual({ keepRunningInTray: true })
+    expect((await ShellSettingsStore.load(file)).get()).toEqual({ keepRunningInTray: true, startOnLogin: false })
+  })
+
+  test('the login item follows startOnLogin: set at start, and again only when it changes', async () => {
+    const file = path.join(await env.tmpDir(), 'settings.json')
+    await fs.writeFile(file, JSON.stringify({ startOnLogin: true }))
+    const store = await ShellSettingsStore.load(file)
+    const calls: unknown[] = []
+    const stop = followStartOnLogin({ setLoginItemSettings: (settings) => calls.push(settings) }, store)
+    expect(calls).toEqual([{ openAtLogin: true }])
+
+    const ipc = new FakeIpcMain()
+    registerShellSettings(ipc, store, isApp)
+    const { shell } = buildBridge(new FakeIpcRenderer(ipc, APP_FRAME))
+    await shell.updateSettings({ startOnLogin: false })
+    await shell.updateSettings({ keepRunningInTray: false })
+    await shell.updateSettings({ startOnLogin: true })
+    expect(calls).toEqual([{ openAtLogin: true }, { openAtLogin: false }, { openAtLogin: true }])
+
+    stop()
+    await shell.updateSettings({ startOnLogin: false })
+    expect(calls).toHaveLength(3)
+    await expect(ipc.invoke({ url: 'https://evil.example/', parent: null }, SHELL_SETTINGS_SET, { startOnLogin: true })).rejects.toThrow(
+      /Only the Hyperfold window/
+    )
   })
 })

@@ -1,4 +1,4 @@
-// Settings of the desktop shell (the tray), which a browser page does not have.
+// Settings of the desktop shell (the tray, starting at login), which a browser page does not have.
 import type { HyperfoldBridge, ShellSettings } from '../../../preload/bridge'
 import { messageOf } from '../api/client'
 
