@@ -1,0 +1,101 @@
+// Command-line options and the sizes of each scenario.
+import path from 'path'
+
+export const SCENARIOS = ['big-file', 'many-files', 'edit', 'join', 'rescan'] as const
+export type ScenarioName = (typeof SCENARIOS)[number]
+
+export interface Sizes {
+  bigFileBytes: number
+  manyFiles: number
+  manyDirs: number
+  manyFileBytes: number
+  edits: number
+  editLines: number
+  joins: number
+  // Scenario 6; null: skipped.
+  hugeFiles: number | null
+  hugeDirs: number
+  hugeFileBytes: number
+  // Longest a single sync may take before the run fails.
+  timeoutMs: number
+}
+
+const MiB = 1 << 20
+
+export const FULL: Sizes = {
+  bigFileBytes: 1024 * MiB,
+  manyFiles: 10_000,
+  manyDirs: 100,
+  manyFileBytes: 4096,
+  edits: 20,
+  editLines: 200,
+  joins: 10,
+  hugeFiles: 100_000,
+  hugeDirs: 100,
+  hugeFileBytes: 1024,
+  timeoutMs: 3_600_000
+}
+
+export const QUICK: Sizes = {
+  bigFileBytes: 8 * MiB,
+  manyFiles: 500,
+  manyDirs: 100,
+  manyFileBytes: 4096,
+  edits: 5,
+  editLines: 200,
+  // Two, not three: each Hyperfold join costs ~15 s today (a first connection attempt that times out).
+  joins: 2,
+  hugeFiles: null,
+  hugeDirs: 100,
+  hugeFileBytes: 1024,
+  timeoutMs: 300_000
+}
+
+export interface Options {
+  quick: boolean
+  vs: 'syncthing' | null
+  scenarios: ScenarioName[]
+  outDir: string
+  sizes: Sizes
+}
+
+export const USAGE = `usage: tsx bench/index.ts [--quick] [--vs syncthing] [--scenario ${SCENARIOS.join(',')}] [--out DIR]
+
+  --quick          small sizes (8 MiB, 500 files, 5 edits, 2 joins, no 100k-file folder): a smoke run
+  --vs syncthing   run every scenario on Syncthing too (installed with apt-get when missing),
+                   and cp -r / loopback TCP as the physical limits
+  --scenario LIST  run only these scenarios (default: all); "edit" runs on the many-files pair, so it implies many-files
+  --out DIR        where the JSON results go (default: bench/results)`
+
+export function parseOptions(argv: string[]): Options {
+  const opts: Options = { quick: false, vs: null, scenarios: [...SCENARIOS], outDir: path.resolve(import.meta.dirname, 'results'), sizes: FULL }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const value = () => {
+      const next = argv[++i]
+      if (next === undefined) throw new UsageError(`${arg} needs a value`)
+      return next
+    }
+    if (arg === '--quick') opts.quick = true
+    else if (arg === '--vs') {
+      const product = value()
+      if (product !== 'syncthing') throw new UsageError(`--vs: only "syncthing" is known, not "${product}"`)
+      opts.vs = product
+    } else if (arg === '--scenario') opts.scenarios = parseScenarios(value())
+    else if (arg === '--out') opts.outDir = path.resolve(value())
+    else if (arg === '--help' || arg === '-h') throw new UsageError('')
+    else throw new UsageError(`unknown argument "${arg}"`)
+  }
+  if (opts.scenarios.includes('edit') && !opts.scenarios.includes('many-files')) opts.scenarios.push('many-files')
+  opts.scenarios = SCENARIOS.filter((s) => opts.scenarios.includes(s))
+  opts.sizes = opts.quick ? QUICK : FULL
+  return opts
+}
+
+function parseScenarios(text: string): ScenarioName[] {
+  const names = text.split(',').map((s) => s.trim())
+  for (const name of names) if (!(SCENARIOS as readonly string[]).includes(name)) throw new UsageError(`unknown scenario "${name}"`)
+  return names as ScenarioName[]
+}
+
+export class UsageError extends Error {}

@@ -1,0 +1,199 @@
+// Hyperfold as a user runs it: `hyperfold testnet` for a local DHT on
+// 127.0.0.1, and one `hyperfold serve` process per device with its own data dir,
+// driven through the HTTP API the CLI uses (POST /api/<command>). The timed
+// calls go straight to that API: spawning the CLI costs about a second of tsx
+// start-up per command, which would swamp the figures.
+import fs from 'fs/promises'
+import path from 'path'
+import { execFile } from 'child_process'
+import { promisify } from 'util'
+import type { Folder, Peer, JoinedTopic, NodeStatus } from '../../contract/types'
+import { type Child, startChild } from '../lib/children'
+import { requestJson } from '../lib/http'
+import { pollUntil, sleep } from '../lib/time'
+import type { Device, FolderCount, Product, SyncProgress, WaitReport } from './product'
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/hyperfold.js')
+const READY_MS = 60_000
+const POLL_MS = 20
+// One wait-synced request at most this long, so progress and the deadline stay in our hands.
+const WAIT_SLICE_S = 120
+
+export class HyperfoldProduct implements Product {
+  readonly name = 'hyperfold'
+  private readonly testnet: Child
+  private readonly bootstrap: string
+
+  private constructor(testnet: Child, bootstrap: string) {
+    this.testnet = testnet
+    this.bootstrap = bootstrap
+  }
+
+  static async start(): Promise<HyperfoldProduct> {
+    const testnet = startChild('hyperfold testnet', process.execPath, [BIN, 'testnet', '--host', '127.0.0.1', '--json'])
+    const { bootstrap } = JSON.parse(await testnet.firstLine(READY_MS)) as { bootstrap: string }
+    if (!bootstrap.split(',').every((b) => b.startsWith('127.0.0.1:'))) throw new Error(`testnet is not on loopback: ${bootstrap}`)
+    return new HyperfoldProduct(testnet, bootstrap)
+  }
+
+  async version(): Promise<string> {
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, '--version'])
+    return stdout.trim()
+  }
+
+  // Alone on a topic of its own, ready to share (scenario 6).
+  async startDevice(workDir: string): Promise<HyperfoldDevice> {
+    const device = await this.spawnDevice(workDir, 'a')
+    device.topic = (await device.api.call<JoinedTopic>('topic.create', { label: 'bench' })).id
+    return device
+  }
+
+  private async spawnDevice(workDir: string, name: string): Promise<HyperfoldDevice> {
+    const dataDir = path.join(workDir, `hyperfold-${name}`)
+    await fs.mkdir(dataDir, { recursive: true })
+    const args = [BIN, '--data-dir', dataDir, '--bootstrap', this.bootstrap, 'serve', '--json']
+    const child = startChild(`hyperfold serve (${name})`, process.execPath, args)
+    const ready = JSON.parse(await child.firstLine(READY_MS)) as { url: string; port: number; device: { id: string } }
+    const token = new URL(ready.url).searchParams.get('token') ?? ''
+    const device = new HyperfoldDevice(child, dataDir, new Api(ready.port, token), ready.device.id)
+    await device.api.call('name.set', { name: `bench-${name}` })
+    return device
+  }
+
+  async startPair(workDir: string): Promise<[HyperfoldDevice, HyperfoldDevice]> {
+    const [a, b] = await Promise.all([this.spawnDevice(workDir, 'a'), this.spawnDevice(workDir, 'b')])
+    const topic = await a.api.call<JoinedTopic>('topic.create', { label: 'bench' })
+    await b.api.call('topic.join', { keyphrase: topic.keyphrase, label: 'bench' })
+    a.topic = b.topic = topic.id
+    await Promise.all([a.waitPeer(b.deviceId), b.waitPeer(a.deviceId)])
+    return [a, b]
+  }
+
+  async timeJoin(workDir: string): Promise<number> {
+    const [a, b] = await Promise.all([this.spawnDevice(workDir, 'a'), this.spawnDevice(workDir, 'b')])
+    try {
+      const topic = await a.api.call<JoinedTopic>('topic.create', { label: 'bench' })
+      const start = performance.now()
+      await b.api.call('topic.join', { keyphrase: topic.keyphrase, label: 'bench' })
+      await b.waitPeer(a.deviceId)
+      return performance.now() - start
+    } finally {
+      await Promise.all([a.close(), b.close()])
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.testnet.stop()
+  }
+}
+
+export class HyperfoldDevice implements Device {
+  readonly stateDir: string
+  readonly api: Api
+  readonly deviceId: string
+  topic = ''
+  private readonly child: Child
+
+  constructor(child: Child, dataDir: string, api: Api, deviceId: string) {
+    this.child = child
+    this.stateDir = dataDir
+    this.api = api
+    this.deviceId = deviceId
+  }
+
+  get pid(): number {
+    return this.child.pid
+  }
+
+  async waitPeer(deviceId: string, timeoutMs = 120_000): Promise<void> {
+    await pollUntil(`peer ${deviceId} listed`, timeoutMs, async () => {
+      const peers = await this.api.call<Peer[]>('peers', {})
+      return peers.some((p) => p.deviceId === deviceId)
+    })
+  }
+
+  async share(dir: string, name: string, expect: FolderCount, timeoutMs: number): Promise<void> {
+    await this.api.call('share', { path: dir, topic: this.topic, name })
+    await this.waitSynced(name, expect, timeoutMs)
+  }
+
+  async waitOffered(name: string, expect: FolderCount, timeoutMs: number): Promise<void> {
+    await pollUntil(`folder ${name} offered with ${expect.files} files`, timeoutMs, async () => {
+      const folders = await this.api.call<Folder[]>('folders', {})
+      return folders.some((f) => f.name === name && f.files === expect.files && f.bytes === expect.bytes)
+    })
+  }
+
+  async syncFrom(name: string, dir: string): Promise<void> {
+    await this.api.call('sync', { folder: name, path: dir })
+  }
+
+  async waitSynced(name: string, expect: FolderCount, timeoutMs: number): Promise<WaitReport> {
+    const deadline = Date.now() + timeoutMs
+    let earlyReturns = 0
+    for (;;) {
+      const left = (deadline - Date.now()) / 1000
+      if (left <= 0) throw new Error(`hyperfold: ${name} not in sync after ${timeoutMs / 1000} s`)
+      const slice = Math.max(1, Math.min(WAIT_SLICE_S, Math.ceil(left)))
+      const result = await this.api.tryCall<NodeStatus & { folder: Folder }>('status', { folder: name, waitSynced: true, timeout: slice })
+      if (!result.ok) {
+        if (result.error.code === 'TIMEOUT') continue
+        throw new Error(`hyperfold status --wait-synced: ${result.error.message}`)
+      }
+      const f = result.result.folder
+      if (f.files === expect.files && f.bytes === expect.bytes) return { earlyReturns }
+      earlyReturns++
+      await sleep(POLL_MS)
+    }
+  }
+
+  async progress(name: string): Promise<SyncProgress> {
+    const f = await this.folder(name)
+    return { bytesDone: f.progress?.bytesDone ?? f.bytes, bytesTotal: f.progress?.bytesTotal ?? f.bytes }
+  }
+
+  // `pause` then `resume`: resume starts the folder's local side, which begins with a full scan.
+  async rescan(name: string): Promise<void> {
+    await this.api.call('pause', { folder: name })
+    await this.api.call('resume', { folder: name })
+    await this.api.call('status', { folder: name, waitSynced: true, timeout: 3600 })
+  }
+
+  // In sync as far as this device knows (for the edit scenario's pauses).
+  async settle(name: string): Promise<void> {
+    await this.api.call('status', { folder: name, waitSynced: true, timeout: 600 })
+  }
+
+  async folder(name: string): Promise<Folder> {
+    return (await this.api.call<NodeStatus & { folder: Folder }>('status', { folder: name })).folder
+  }
+
+  async close(): Promise<void> {
+    await this.child.stop()
+  }
+}
+
+type Outcome<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } }
+
+export class Api {
+  private readonly port: number
+  private readonly token: string
+
+  constructor(port: number, token: string) {
+    this.port = port
+    this.token = token
+  }
+
+  async tryCall<T>(command: string, input: unknown, timeoutMs?: number): Promise<Outcome<T>> {
+    const headers = { authorization: `Bearer ${this.token}` }
+    const { status, body } = await requestJson(this.port, 'POST', `/api/${command}`, headers, input, timeoutMs)
+    if (body === null || typeof body !== 'object' || !('ok' in body)) throw new Error(`hyperfold ${command}: HTTP ${status}: ${String(body)}`)
+    return body as Outcome<T>
+  }
+
+  async call<T = unknown>(command: string, input: unknown, timeoutMs?: number): Promise<T> {
+    const outcome = await this.tryCall<T>(command, input, timeoutMs)
+    if (!outcome.ok) throw new Error(`hyperfold ${command}: ${outcome.error.code}: ${outcome.error.message}`)
+    return outcome.result
+  }
+}

@@ -1,0 +1,65 @@
+// `bench --quick` still runs: a real testnet and two `hyperfold serve`
+// processes, every scenario at small sizes, bytes verified, a table on stdout
+// and the figures in a JSON file.
+import fs from 'fs/promises'
+import os from 'os'
+import path from 'path'
+import { type ChildProcess, spawn } from 'child_process'
+import { once } from 'events'
+import { afterEach, expect, test } from 'vitest'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+// The run itself takes about a minute on a 2-core box; the margin is for a busy machine.
+const RUN_MS = 240_000
+
+let child: ChildProcess | null = null
+let outDir: string | null = null
+
+afterEach(async () => {
+  // A SIGTERM lets the bench stop the nodes it started before it exits.
+  if (child !== null && child.exitCode === null && child.signalCode === null) {
+    const exited = once(child, 'exit')
+    child.kill('SIGTERM')
+    await exited
+  }
+  if (outDir !== null) await fs.rm(outDir, { recursive: true, force: true })
+})
+
+test('bench --quick runs every scenario, verifies the bytes and prints the table', async () => {
+  outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hf-bench-out-'))
+  child = spawn(process.execPath, ['--import', 'tsx', 'bench/index.ts', '--quick', '--out', outDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const [code] = (await once(child, 'exit')) as [number | null]
+
+  expect(code, `bench --quick failed:\n${stderr}`).toBe(0)
+  const rows = stdout.split('\n').filter((line) => /^\d\s/.test(line))
+  const byScenario = (n: number) => rows.filter((line) => line.startsWith(`${n} `))
+  for (const n of [1, 2, 3, 4, 5]) {
+    expect(byScenario(n).length, `scenario ${n} in:\n${stdout}`).toBeGreaterThan(0)
+    // The hyperfold column holds a figure: not "-", "not run" or "skipped".
+    for (const line of byScenario(n)) expect(line).not.toMatch(/\s(not run|skipped)/)
+  }
+  expect(byScenario(1).join('\n')).toMatch(/8\.0 MiB file A->B\s+sync -> wait-synced\s+[\d.]+ m?s/)
+  expect(byScenario(2).join('\n')).toMatch(/500 files/)
+  expect(byScenario(3).join('\n')).toMatch(/median of 5/)
+  expect(byScenario(4).join('\n')).toMatch(/peak RSS A\s+[\d.]+ MiB/)
+  expect(byScenario(5).join('\n')).toMatch(/median of 2/)
+  expect(byScenario(6).join('\n')).toMatch(/skipped \(--quick\)/)
+
+  const [file] = await fs.readdir(outDir)
+  expect(file).toMatch(/-all-quick\.json$/)
+  const doc = JSON.parse(await fs.readFile(path.join(outDir, file!), 'utf8')) as {
+    versions: Record<string, string>
+    machine: { cpus: number }
+    results: { hyperfold: Record<string, unknown> }
+  }
+  expect(Object.keys(doc.versions)).toEqual(expect.arrayContaining(['node', 'hyperfold']))
+  expect(doc.machine.cpus).toBeGreaterThan(0)
+  expect(Object.keys(doc.results.hyperfold)).toEqual(expect.arrayContaining(['bigFile', 'manyFiles', 'edit', 'join']))
+}, RUN_MS)
