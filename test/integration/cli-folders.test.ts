@@ -1,10 +1,13 @@
 import fs from 'fs/promises'
 import path from 'path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { TestEnv } from '../helpers/env'
 import { cliJson, runCli, startServe, waitUntil } from '../helpers/cli'
 import { treeHashes, writeTree } from '../helpers/folders'
 import type { FileEntry, FileVersion, Folder, JoinedTopic, NodeStatus } from '../../contract'
+
+// Real processes, and a CLI process per command: slower than in-process tests, so longer limits.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 })
 
 describe('shared folders driven through the CLI', () => {
   let env: TestEnv

@@ -46,5 +46,5 @@ describe('a node killed mid-sync', () => {
     expect(await treeHashes(target)).toEqual(await treeHashes(source))
     const leftovers = (await fs.readdir(target, { recursive: true })).filter((name) => name.includes('.hyperfold-tmp-'))
     expect(leftovers).toEqual([])
-  })
+  }, 300_000) // ~200 MB through two real processes on a 2-core box
 })
