@@ -53,7 +53,8 @@ export async function startServe(env: TestEnv, dataDir: string): Promise<ServePr
   return { proc, url: (JSON.parse(first) as { url: string }).url, stop }
 }
 
-export async function waitUntil<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+// Generous: two processes on a local testnet sometimes need a second connect attempt (~15 s) to meet.
+export async function waitUntil<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()

@@ -56,7 +56,10 @@ describe('folders of a topic: cards, sharing, syncing, pause, resume, remove', (
 
     await fireEvent.click(within(card).getByRole('button', { name: 'Pause' }))
     expect(await within(card).findByText('Paused')).toBeTruthy()
-    await fireEvent.click(within(card).getByRole('button', { name: 'Resume' }))
+    // The button stays disabled until the pause command has fully settled.
+    const resume = within(card).getByRole('button', { name: 'Resume' }) as HTMLButtonElement
+    await waitFor(() => expect(resume.disabled).toBe(false))
+    await fireEvent.click(resume)
     expect(await within(card).findByText('Up to date')).toBeTruthy()
 
     await fireEvent.click(within(card).getByRole('button', { name: 'Remove…' }))
