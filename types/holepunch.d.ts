@@ -61,7 +61,7 @@ declare module 'hyperdht' {
   export interface KeyPair { publicKey: Buffer; secretKey: Buffer }
   export interface BootstrapNode { host: string; port: number }
   class DHT extends EventEmitter {
-    constructor(opts?: { bootstrap?: BootstrapNode[] | string[]; host?: string; port?: number; keyPair?: KeyPair })
+    constructor(opts?: { bootstrap?: BootstrapNode[] | string[]; host?: string; port?: number; keyPair?: KeyPair; firewalled?: boolean })
     static keyPair(seed?: Buffer): KeyPair
     ready(): Promise<void>
     destroy(): Promise<void>

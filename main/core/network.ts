@@ -6,6 +6,14 @@ import DHT, { type KeyPair } from 'hyperdht'
 import Hyperswarm, { type SwarmConnection } from 'hyperswarm'
 import { type Bootstrap, isLoopbackOnly } from './bootstrap'
 
+// On a loopback-only testnet every node is reachable, so say so. Bound to all
+// interfaces, such a DHT joins but stalls replication. Left to guess its
+// firewall, each node takes the holepunch path, where the client's LAN ping and
+// the server's puncher can settle on different sockets: the client sees the
+// connection open, the server never does, and the pair meets only ~15 s later
+// on Hyperswarm's retry. Not firewalled, both take the direct path.
+const LOOPBACK_DHT = { host: '127.0.0.1', firewalled: false }
+
 export interface NetworkOptions {
   keyPair: KeyPair
   bootstrap: Bootstrap
@@ -28,11 +36,10 @@ export class Network extends ReadyResource {
 
   protected override async _open(): Promise<void> {
     const { bootstrap, keyPair } = this.opts
-    // A DHT bound to all interfaces joins a loopback testnet but stalls replication: bind it to loopback there.
     const dht =
       bootstrap === 'public'
         ? new DHT({ keyPair })
-        : new DHT({ keyPair, bootstrap, ...(isLoopbackOnly(bootstrap) ? { host: '127.0.0.1' } : {}) })
+        : new DHT({ keyPair, bootstrap, ...(isLoopbackOnly(bootstrap) ? LOOPBACK_DHT : {}) })
     this.swarm = new Hyperswarm({ keyPair, dht })
     this.swarm.on('connection', (conn: SwarmConnection) => {
       conn.on('error', (err: Error) => this.opts.onerror(conn, err))

@@ -53,7 +53,7 @@ export async function startServe(env: TestEnv, dataDir: string): Promise<ServePr
   return { proc, url: (JSON.parse(first) as { url: string }).url, stop }
 }
 
-// Generous: two processes on a local testnet sometimes need a second connect attempt (~15 s) to meet.
+// Generous: a busy 2-core machine runs these beside other tests.
 export async function waitUntil<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
