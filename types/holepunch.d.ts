@@ -169,6 +169,7 @@ declare module 'hypercore' {
     ready(): Promise<void>
     close(): Promise<void>
     download(range?: { start?: number; end?: number; linear?: boolean }): { done(): Promise<void>; destroy(): void }
+    get(index: number, opts?: { wait?: boolean; timeout?: number }): Promise<Buffer | null>
   }
   export default Hypercore
 }
@@ -193,12 +194,13 @@ declare module 'hyperbee' {
     flush(): Promise<void>
   }
   class Hyperbee<V = unknown> {
-    constructor(core: Hypercore, opts?: { keyEncoding?: string; valueEncoding?: string })
+    constructor(core: Hypercore, opts?: { keyEncoding?: string; valueEncoding?: string; sessions?: boolean })
     core: Hypercore
     version: number
     ready(): Promise<void>
     close(): Promise<void>
     get(key: string): Promise<BeeNode<V> | null>
+    checkout(version: number): Hyperbee<V>
     put(key: string, value: V): Promise<void>
     del(key: string): Promise<void>
     batch(): BeeBatch
@@ -214,11 +216,22 @@ declare module 'hyperdrive' {
   import type Hypercore from 'hypercore'
   import type Hyperbee from 'hyperbee'
   import type { BeeNode, DiffNode } from 'hyperbee'
+  export interface BlobId { byteOffset: number; blockOffset: number; blockLength: number; byteLength: number }
   export interface DriveEntryValue {
     executable: boolean
     linkname: string | null
-    blob: { byteOffset: number; blockOffset: number; blockLength: number; byteLength: number } | null
+    blob: BlobId | null
     metadata: unknown
+  }
+  export interface BlobsBatch {
+    put(data: Uint8Array): Promise<BlobId>
+    flush(): Promise<void>
+  }
+  export interface Hyperblobs {
+    core: Hypercore
+    get(id: BlobId, opts?: { wait?: boolean; timeout?: number }): Promise<Buffer | null>
+    createWriteStream(): Writable & { id: BlobId }
+    batch(): BlobsBatch
   }
   export type DriveEntry = BeeNode<DriveEntryValue>
   class Hyperdrive {
@@ -241,7 +254,11 @@ declare module 'hyperdrive' {
     checkout(version: number): Hyperdrive
     symlink(path: string, target: string, opts?: { metadata?: unknown }): Promise<void>
     update(opts?: { wait?: boolean }): Promise<boolean>
-    getBlobs(): Promise<{ core: Hypercore }>
+    getBlobs(): Promise<Hyperblobs>
+    // A session whose writes stay in memory until flush(), which appends them at once and closes it.
+    batch(): Hyperdrive
+    flush(): Promise<void>
+    putEntry(path: string, value: { executable?: boolean; blob: BlobId | null; metadata?: unknown }): Promise<void>
   }
   export default Hyperdrive
 }

@@ -4,7 +4,7 @@
 // conflict, that version kept beside it as a conflict copy. A local edit not
 // yet published is published first, so that it takes part in the merge
 // instead of being overwritten.
-import type { Resolution } from './merge'
+import type { Candidate, Resolution } from './merge'
 import { resolve } from './merge'
 import type { IndexRecord } from './local-index'
 import type { Publisher, PublisherContext } from './publisher'
@@ -23,6 +23,7 @@ export type Applied =
   | { kind: 'file'; bytes: number }
   | { kind: 'directory' | 'deleted' | 'unchanged' | 'local-change' }
   | { kind: 'conflict'; copy: string }
+  | { kind: 'later' } // a directory to remove once the entries it held are gone
 
 export class Applier {
   private readonly ctx: ApplierContext
@@ -31,41 +32,47 @@ export class Applier {
     this.ctx = ctx
   }
 
-  async apply(path: string): Promise<Applied[]> {
-    let resolution = resolve(await this.ctx.drives.candidates(path))
+  // `known` is one writer's entry at the path, already in hand. Directories
+  // are removed only with `rmdir`; without it they come back as 'later'.
+  async apply(path: string, known?: Candidate, rmdir = false): Promise<Applied[]> {
+    let resolution = resolve(await this.ctx.drives.candidates(path, { known }))
     if (resolution === null) return []
     let record = await this.ctx.index.get(path)
     const disk = await this.diskEntry(path)
     if (changedHere(record, disk)) {
-      if (this.ctx.receiveOnly) return [{ kind: 'local-change' }]
-      await this.ctx.publisher.publish(path, disk)
-      resolution = resolve(await this.ctx.drives.candidates(path))!
-      record = await this.ctx.index.get(path)
+      if (this.ctx.publisher.adopt(path, disk, resolution.winner, record)) {
+        record = await this.ctx.index.get(path)
+      } else {
+        if (this.ctx.receiveOnly) return [{ kind: 'local-change' }]
+        await this.ctx.publisher.publish(path, disk)
+        await this.ctx.publisher.commit() // the merge below reads the drive
+        resolution = resolve(await this.ctx.drives.candidates(path))!
+        record = await this.ctx.index.get(path)
+      }
     }
     const copies = await this.keepConflictCopies(path, resolution)
-    return [...copies, await this.applyWinner(path, resolution, record)]
+    return [...copies, await this.applyWinner(path, resolution, record, rmdir)]
   }
 
-  private async applyWinner(path: string, { winner }: Resolution, record: IndexRecord | null): Promise<Applied> {
+  private async applyWinner(path: string, { winner }: Resolution, record: IndexRecord | null, rmdir: boolean): Promise<Applied> {
     const { meta } = winner
     if (record !== null && record.kind === meta.kind && compareVectors(record.vv, meta.vv) === 'equal') return { kind: 'unchanged' }
     const { fs, index } = this.ctx
     if (meta.kind === 'deleted') {
+      if (record?.kind === 'directory' && !rmdir) return { kind: 'later' }
       if (record?.kind === 'file') await fs.remove(path)
       if (record?.kind === 'directory') await fs.rmdirIfEmpty(path)
-      await index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv: meta.vv })
+      index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv: meta.vv }, record)
       return { kind: 'deleted' }
     }
     if (meta.kind === 'directory') {
       await fs.mkdir(path)
-      await index.put(path, { kind: 'directory', size: 0, mtimeMs: 0, vv: meta.vv })
+      index.put(path, { kind: 'directory', size: 0, mtimeMs: 0, vv: meta.vv }, record)
       return { kind: 'directory' }
     }
-    const drive = this.ctx.drives.get(winner.writer)!
-    await fs.writeFile(path, drive.createReadStream(path), { mtimeMs: meta.mtime, executable: meta.executable })
-    const written = await fs.stat(path)
-    await index.put(path, { kind: 'file', size: written!.size, mtimeMs: written!.mtimeMs, vv: meta.vv })
-    return { kind: 'file', bytes: written!.size }
+    const written = await fs.writeFile(path, await this.ctx.drives.bytes(winner.writer, winner.blob), { mtimeMs: meta.mtime, executable: meta.executable })
+    index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, vv: meta.vv }, record)
+    return { kind: 'file', bytes: written.size }
   }
 
   // Only the device whose version lost makes its copy, from its own drive, and
@@ -77,10 +84,10 @@ export class Applier {
       const handledKey = JSON.stringify(loser.meta.vv)
       if (await this.ctx.index.conflictHandled(path, handledKey)) continue
       const copy = conflictCopyName(path, new Date(loser.meta.mtime), loser.meta.device)
-      const source = this.ctx.drives.own.createReadStream(path)
-      await this.ctx.fs.writeFile(copy, source, { mtimeMs: loser.meta.mtime, executable: loser.meta.executable })
+      await this.ctx.fs.writeFile(copy, await this.ctx.drives.bytes(loser.writer, loser.blob), { mtimeMs: loser.meta.mtime, executable: loser.meta.executable })
       await this.ctx.publisher.publish(copy, await this.diskEntry(copy))
-      await this.ctx.index.markConflictHandled(path, handledKey)
+      this.ctx.index.markConflictHandled(path, handledKey)
+      await this.ctx.publisher.commit() // peers learn of the copy now, not at the end of a long pull
       made.push({ kind: 'conflict', copy })
     }
     return made

@@ -2,6 +2,7 @@
 // keeps no mtime or mode, and the merge needs the version vector and author, so
 // they travel in the entry's metadata. It comes from peers: parse, never trust.
 import { z } from 'zod'
+import type { BlobId } from 'hyperdrive'
 import type { VersionVector } from './version-vector'
 
 const Meta = z.object({
@@ -18,4 +19,13 @@ export type EntryMeta = Omit<z.infer<typeof Meta>, 'vv'> & { vv: VersionVector }
 export function parseEntryMeta(value: unknown): EntryMeta | null {
   const parsed = Meta.safeParse(value)
   return parsed.success ? parsed.data : null
+}
+
+const Offset = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+const Blob = z.object({ byteOffset: Offset, blockOffset: Offset, blockLength: Offset, byteLength: Offset }).nullable()
+
+// Where an entry's bytes are; undefined when a peer wrote something else there.
+export function parseBlobId(value: unknown): BlobId | null | undefined {
+  const parsed = Blob.safeParse(value)
+  return parsed.success ? parsed.data : undefined
 }

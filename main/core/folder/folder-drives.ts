@@ -2,13 +2,22 @@
 // append-only) and one per other writer, all in the node's Corestore. Each
 // drive gets its own store session, because closing a Hyperdrive closes the
 // store it was given.
-import Hyperdrive from 'hyperdrive'
+import Hyperdrive, { type BlobId, type DriveEntry } from 'hyperdrive'
 import type Corestore from 'corestore'
+import type Hypercore from 'hypercore'
 import b4a from 'b4a'
-import { type EntryMeta, parseEntryMeta } from './entry-meta'
+import { HyperfoldError } from '../../../contract/errors'
+import { parseBlobId, parseEntryMeta } from './entry-meta'
 import type { Candidate } from './merge'
 
 const ENTRY_TIMEOUT_MS = 10_000
+// A blob this small is read whole, every block requested at once; a larger one streams.
+const WHOLE_BLOB_BYTES = 1 << 20
+const WHOLE_BLOB_BLOCKS = 64
+// How much of a streamed blob is requested ahead of what is being written,
+// in blocks of whatever size its writer chose (and never more than a few: ids come from peers).
+const READ_AHEAD_BYTES = 8 << 20
+const READ_AHEAD_MAX_BLOCKS = 256
 
 export class FolderDrives {
   readonly own: Hyperdrive
@@ -38,6 +47,11 @@ export class FolderDrives {
     return [this.own, ...this.remotes.values()]
   }
 
+  // Whether another writer's drive holds entries here; a folder only shared so far has none.
+  remotesHaveEntries(): boolean {
+    return [...this.remotes.values()].some((drive) => drive.version > 1)
+  }
+
   get(writer: string): Hyperdrive | undefined {
     return writer === this.ownKey ? this.own : this.remotes.get(writer)
   }
@@ -58,10 +72,25 @@ export class FolderDrives {
     await Promise.all([...this.remotes.values()].map((drive) => drive.update({ wait: true }).catch(() => false)))
   }
 
-  // Every writer's latest entry at a path, with what could not be parsed left out.
-  async candidates(path: string): Promise<Candidate[]> {
-    const found = await Promise.all(this.all().map((drive) => entryOf(drive, path)))
+  // Every writer's latest entry at a path, with what could not be parsed left
+  // out. `known` is one writer's entry already in hand (from a diff), not looked
+  // up again; with `local`, entries not on this device yet are left out too.
+  async candidates(path: string, opts: { known?: Candidate | undefined; local?: boolean } = {}): Promise<Candidate[]> {
+    const { known, local = false } = opts
+    const found = await Promise.all(
+      this.writers().map((writer) => (writer === known?.writer ? known : lookup(this.get(writer)!, writer, path, local)))
+    )
     return found.filter((c): c is Candidate => c !== null)
+  }
+
+  // The bytes of one version, each block verified against the writer's Merkle tree as it arrives.
+  async bytes(writer: string, blob: BlobId | null): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
+    if (blob === null || blob.byteLength === 0) return new Uint8Array(0)
+    const blobs = await this.get(writer)!.getBlobs()
+    if (blob.byteLength > WHOLE_BLOB_BYTES || blob.blockLength > WHOLE_BLOB_BLOCKS) return readAhead(blobs.core, blob)
+    const bytes = await blobs.get(blob)
+    if (bytes === null) throw new HyperfoldError('FILE_NOT_FOUND', 'The bytes of this version are not available from any peer now.')
+    return bytes
   }
 
   async close(): Promise<void> {
@@ -74,9 +103,36 @@ export function keyOf(drive: Hyperdrive): string {
   return b4a.toString(drive.key, 'hex')
 }
 
-async function entryOf(drive: Hyperdrive, path: string): Promise<Candidate | null> {
+export function candidateOf(writer: string, entry: DriveEntry): Candidate | null {
+  const meta = parseEntryMeta(entry.value.metadata)
+  const blob = parseBlobId(entry.value.blob)
+  return meta === null || blob === undefined ? null : { writer, seq: entry.seq, meta, blob }
+}
+
+async function lookup(drive: Hyperdrive, writer: string, path: string, local: boolean): Promise<Candidate | null> {
+  if (drive.version < 2) return null // only a header, or not even that yet: no entries (and no wait for one)
   // A peer's drive may not be here yet (browsing before syncing): wait for it, but not forever.
-  const entry = await drive.entry(path, { timeout: ENTRY_TIMEOUT_MS }).catch(() => null)
-  const meta: EntryMeta | null = entry === null ? null : parseEntryMeta(entry.value.metadata)
-  return entry === null || meta === null ? null : { writer: keyOf(drive), seq: entry.seq, meta }
+  const entry = await drive.entry(path, local ? { wait: false } : { timeout: ENTRY_TIMEOUT_MS }).catch(() => null)
+  return entry === null ? null : candidateOf(writer, entry)
+}
+
+// A block asked for before it arrives is handed over from the wire; one that
+// arrived first has to be read back out of storage, which costs as much again.
+async function* readAhead(core: Hypercore, blob: BlobId): AsyncGenerator<Uint8Array> {
+  const window = Math.min(READ_AHEAD_MAX_BLOCKS, Math.max(2, Math.ceil((READ_AHEAD_BYTES * blob.blockLength) / blob.byteLength)))
+  const ahead: Promise<Buffer | null>[] = []
+  let next = blob.blockOffset
+  let left = blob.byteLength
+  while (left > 0) {
+    while (next < blob.blockOffset + blob.blockLength && ahead.length < window) {
+      const block = core.get(next++)
+      block.catch(() => undefined) // handled where it is awaited; the rest are dropped if the write fails
+      ahead.push(block)
+    }
+    const block = await ahead.shift()
+    if (block === undefined || block === null) throw new HyperfoldError('FILE_NOT_FOUND', 'A block of this version is missing from its drive.')
+    const part = block.byteLength > left ? block.subarray(0, left) : block
+    left -= part.byteLength
+    yield part
+  }
 }

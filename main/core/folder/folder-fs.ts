@@ -3,16 +3,26 @@
 // never passes through a symlink, and files are replaced atomically: a crash
 // leaves the old or the new content, never half of it.
 import fs from 'fs/promises'
-import { constants, type Stats } from 'fs'
+import { constants, createReadStream, type Stats } from 'fs'
 import path from 'path'
 import { randomBytes } from 'crypto'
 import type { Readable } from 'stream'
 import { HyperfoldError } from '../../../contract/errors'
+import { io } from './disk-io'
 import { TEMP_PREFIX, parseFolderPath, unsafePath } from './folder-path'
 
 const DIR_MODE = 0o755
 const FILE_MODE = 0o644
 const EXECUTABLE_MODE = 0o755
+// How long a directory checked to be a real one (not a symlink) is trusted
+// without a new lstat. A pull writes thousands of files into the same few
+// directories; re-checking every parent of every file costs more than the
+// writes. The check and the open were never atomic (Node has no openat), so
+// this only widens that window, from microseconds to at most this long.
+const DIR_TRUST_MS = 1000
+// Temp names: random per process, then counted ("wx" refuses a name already taken anyway).
+const TEMP_STEM = TEMP_PREFIX + randomBytes(6).toString('hex') + '-'
+let tempCount = 0
 // Windows has no O_NOFOLLOW; there reads rely on the parent checks alone.
 export const OPEN_NO_FOLLOW = constants.O_NOFOLLOW ?? 0
 
@@ -21,24 +31,33 @@ export interface WriteOptions {
   executable: boolean
 }
 
+// A file as written: its mtime as the disk stored it, which the local index must record.
+export interface Written {
+  size: number
+  mtimeMs: number
+}
+
 export class FolderFs {
   readonly root: string
+  private readonly trustedDirs = new Map<string, number>() // absolute path -> when its check expires
 
   constructor(root: string) {
     if (!path.isAbsolute(root)) throw new HyperfoldError('BAD_INPUT', `A folder root must be an absolute path, not "${root}".`)
     this.root = path.resolve(root)
   }
 
-  async writeFile(folderPath: string, source: AsyncIterable<Uint8Array> | Uint8Array, options: WriteOptions): Promise<void> {
-    await this.run(folderPath, async (p, segments) => {
+  async writeFile(folderPath: string, source: AsyncIterable<Uint8Array> | Uint8Array, options: WriteOptions): Promise<Written> {
+    return this.run(folderPath, async (p, segments) => {
       const target = await this.locate(segments, true)
-      if ((await lstatOrNull(target))?.isDirectory()) throw unsafePath(p, 'a directory is in the way of the file')
-      const temp = path.join(path.dirname(target), TEMP_PREFIX + randomBytes(8).toString('hex'))
+      const temp = path.join(path.dirname(target), TEMP_STEM + (tempCount++).toString(36))
       try {
-        await writeTemp(temp, source, options)
-        await fs.rename(temp, target)
+        const stats = await writeTemp(temp, source, options)
+        await io.rename(temp, target)
+        return stats
       } catch (err) {
         await fs.rm(temp, { force: true })
+        // A directory in the way fails the rename: cheaper to learn here than to lstat before every write.
+        if ((await lstatOrNull(target).catch(() => null))?.isDirectory() === true) throw unsafePath(p, 'a directory is in the way of the file')
         throw err
       }
     })
@@ -63,6 +82,7 @@ export class FolderFs {
   async rmdirIfEmpty(folderPath: string): Promise<boolean> {
     return this.run(folderPath, async (p, segments) => {
       const target = await this.locate(segments, false)
+      this.trustedDirs.delete(target)
       const stats = await lstatOrNull(target)
       if (stats === null) return false
       if (!stats.isDirectory()) throw unsafePath(p, `it is ${kindOf(stats)}, not a directory`)
@@ -76,13 +96,18 @@ export class FolderFs {
   }
 
   async readStream(folderPath: string): Promise<Readable> {
+    return createReadStream('', { fd: (await this.openFile(folderPath)).fd })
+  }
+
+  // Opens a regular file for reading, never through a symlink; the caller closes the fd.
+  async openFile(folderPath: string): Promise<{ fd: number; stats: Stats }> {
     return this.run(folderPath, async (p, segments) => {
-      const handle = await fs.open(await this.locate(segments, false), constants.O_RDONLY | OPEN_NO_FOLLOW).catch((err) => {
+      const fd = await io.open(await this.locate(segments, false), constants.O_RDONLY | OPEN_NO_FOLLOW).catch((err) => {
         throw (err as NodeJS.ErrnoException).code === 'ELOOP' ? unsafePath(p, 'it is a symlink') : err
       })
-      const stats = await handle.stat()
-      if (stats.isFile()) return handle.createReadStream()
-      await handle.close()
+      const stats = await io.fstat(fd)
+      if (stats.isFile()) return { fd, stats }
+      await io.close(fd)
       throw unsafePath(p, `it is ${kindOf(stats)}, not a file`)
     })
   }
@@ -129,11 +154,14 @@ export class FolderFs {
     let dir = this.root
     for (const [i, segment] of segments.entries()) {
       dir = path.join(dir, segment)
+      if ((this.trustedDirs.get(dir) ?? 0) > performance.now()) continue
+      this.trustedDirs.delete(dir)
       const stats = create ? await ensureDir(dir) : await lstatOrNull(dir)
       if (stats === null) return
       if (!stats.isDirectory()) {
         throw unsafePath(p, `/${segments.slice(0, i + 1).join('/')} is ${kindOf(stats)}, not a directory`)
       }
+      this.trustedDirs.set(dir, performance.now() + DIR_TRUST_MS)
     }
   }
 }
@@ -154,20 +182,26 @@ export function diskError(err: unknown, absPath: string): unknown {
   }
 }
 
-async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8Array, options: WriteOptions): Promise<void> {
+async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8Array, options: WriteOptions): Promise<Written> {
   const mode = options.executable ? EXECUTABLE_MODE : FILE_MODE
   // "wx" fails on anything already there, a planted symlink included.
-  const handle = await fs.open(temp, 'wx', mode)
+  const fd = await io.open(temp, 'wx', mode)
   try {
-    for await (const chunk of source instanceof Uint8Array ? [source] : source) await handle.writeFile(chunk)
-    await handle.chmod(mode) // open's mode was narrowed by the umask
+    for await (const chunk of source instanceof Uint8Array ? [source] : source) await writeAll(fd, chunk)
     // Seconds as a float lose the last millisecond on the way to nanoseconds; half a
     // microsecond more keeps the stored mtime at or above the millisecond asked for.
-    await handle.utimes(new Date(), options.mtimeMs / 1000 + 5e-7)
-    await handle.sync()
+    await io.futimes(fd, new Date(), options.mtimeMs / 1000 + 5e-7)
+    const stats = await io.fstat(fd)
+    if ((stats.mode & 0o777) !== mode) await io.fchmod(fd, mode) // open's mode was narrowed by the umask
+    await io.fsync(fd)
+    return { size: stats.size, mtimeMs: stats.mtimeMs }
   } finally {
-    await handle.close()
+    await io.close(fd)
   }
+}
+
+async function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
+  for (let done = 0; done < chunk.byteLength; ) done += (await io.write(fd, chunk, done)).bytesWritten
 }
 
 async function removeTempFiles(dir: string): Promise<number> {
@@ -186,12 +220,12 @@ async function removeTempFiles(dir: string): Promise<number> {
 }
 
 async function ensureDir(dir: string): Promise<Stats> {
-  await fs.mkdir(dir, { mode: DIR_MODE }).catch(unlessCode('EEXIST'))
-  return fs.lstat(dir)
+  await io.mkdir(dir, { mode: DIR_MODE }).catch(unlessCode('EEXIST'))
+  return io.lstat(dir)
 }
 
 async function lstatOrNull(file: string): Promise<Stats | null> {
-  return fs.lstat(file).catch(unlessCode('ENOENT'))
+  return io.lstat(file).catch(unlessCode('ENOENT'))
 }
 
 function kindOf(stats: Stats): string {

@@ -1,13 +1,15 @@
 // Every version of one path across every writer's append-only drive, oldest
 // first and numbered from 1, so that `restore --version N` names one of them.
 import type Hyperdrive from 'hyperdrive'
+import type { DriveEntry } from 'hyperdrive'
 import type { FileVersion } from '../../../contract/types'
 import { parseEntryMeta } from './entry-meta'
 import type { FolderDrives } from './folder-drives'
 
 export interface StoredVersion extends FileVersion {
   drive: Hyperdrive
-  seq: number
+  seq: number // the drive's version minus one at which this is the path's newest entry
+  executable: boolean
 }
 
 // A history node's key comes raw (bytes or a binary string): hyperdrive files its entries under the
@@ -24,7 +26,8 @@ export async function listVersions(drives: FolderDrives, path: string): Promise<
       if (meta === null || meta.kind === 'directory') continue
       versions.push({
         drive,
-        seq: node.seq,
+        seq: (await visibleAt(drive, path, node.seq)) - 1,
+        executable: node.value.executable === true,
         device: meta.device,
         time: new Date(meta.mtime).toISOString(),
         size: meta.size,
@@ -43,4 +46,26 @@ export function publicVersion({ version, device, time, size, deleted }: StoredVe
 function pathOf(key: string | Uint8Array): string | null {
   const raw = Buffer.from(key)
   return raw.subarray(0, FILES_PREFIX.length).equals(FILES_PREFIX) ? raw.subarray(FILES_PREFIX.length).toString('utf8') : null
+}
+
+// The entry at a path as the drive stood at one version (null if none, or if
+// that version is no whole tree: see visibleAt).
+export async function entryAt(drive: Hyperdrive, path: string, version: number): Promise<DriveEntry | null> {
+  const snapshot = drive.db.checkout(version)
+  try {
+    return await snapshot.get(FILES_PREFIX.toString('latin1') + path).catch(() => null)
+  } finally {
+    await snapshot.close()
+  }
+}
+
+// Entries are appended in batches, and Hyperbee writes a whole tree only into
+// a batch's last block: a version inside a batch cannot be checked out. An
+// entry is visible from the first version after it whose tree finds it, at the
+// latest its batch's end, since a path is staged at most once per batch.
+async function visibleAt(drive: Hyperdrive, path: string, seq: number): Promise<number> {
+  for (let version = seq + 1; version < drive.version; version++) {
+    if ((await entryAt(drive, path, version))?.seq === seq) return version
+  }
+  return drive.version
 }

@@ -4,6 +4,11 @@
 // record was never applied, so a missing file is not a deletion. Deletions
 // stay as records so that a file made again later descends from them. Kept in a
 // Hyperbee of its own, never shared, so it survives crashes and restarts.
+//
+// Writes are held in memory, where reads see them at once, until flush()
+// appends them in one batch: one append per thousand files instead of one
+// each. The Publisher flushes its drive before this index, so a record never
+// reaches the disk before the entry it describes.
 import Hyperbee from 'hyperbee'
 import type Corestore from 'corestore'
 import type { VersionVector } from './version-vector'
@@ -29,10 +34,14 @@ export interface IndexTotals {
 export class LocalIndex {
   private readonly bee: Hyperbee<unknown>
   private readonly counts: IndexTotals = { files: 0, bytes: 0, conflicts: 0 }
+  private pending = new Map<string, unknown>()
+  private flushing = new Map<string, unknown>()
+  private flushed: Promise<void> = Promise.resolve()
 
   constructor(store: Corestore, folderId: string) {
     const core = store.namespace(`hyperfold/index/${folderId}`).get({ name: 'index' })
-    this.bee = new Hyperbee(core, { keyEncoding: 'utf-8', valueEncoding: 'json' })
+    // No snapshot session per read: one writer, never truncated, so a read from the head is consistent anyway.
+    this.bee = new Hyperbee(core, { keyEncoding: 'utf-8', valueEncoding: 'json', sessions: false })
   }
 
   async ready(): Promise<void> {
@@ -44,19 +53,48 @@ export class LocalIndex {
     return { ...this.counts }
   }
 
+  // Never flushes: only the Publisher knows whether its drive holds what a record describes.
   close(): Promise<void> {
     return this.bee.close()
   }
 
   async get(path: string): Promise<IndexRecord | null> {
-    return ((await this.bee.get(PATH + path))?.value as IndexRecord | undefined) ?? null
+    return ((await this.read(PATH + path)) as IndexRecord | undefined) ?? null
   }
 
-  async put(path: string, record: IndexRecord): Promise<void> {
-    const old = await this.get(path)
-    await this.bee.put(PATH + path, record)
-    if (old !== null) this.count(path, old, -1)
+  // `previous` is what get() returned for the path, which the totals drop.
+  put(path: string, record: IndexRecord, previous: IndexRecord | null): void {
+    this.pending.set(PATH + path, record)
+    if (previous !== null) this.count(path, previous, -1)
     this.count(path, record, 1)
+  }
+
+  // Appends what is held in memory; flushes run one after another.
+  flush(): Promise<void> {
+    this.flushed = this.flushed.catch(() => undefined).then(() => this.write())
+    return this.flushed
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.size === 0) return
+    this.flushing = this.pending
+    this.pending = new Map()
+    try {
+      const batch = this.bee.batch()
+      for (const key of [...this.flushing.keys()].sort()) await batch.put(key, this.flushing.get(key))
+      await batch.flush()
+    } catch (err) {
+      this.pending = new Map([...this.flushing, ...this.pending]) // kept for the next flush, newer writes winning
+      throw err
+    } finally {
+      this.flushing = new Map()
+    }
+  }
+
+  private async read(key: string): Promise<unknown> {
+    if (this.pending.has(key)) return this.pending.get(key)
+    if (this.flushing.has(key)) return this.flushing.get(key)
+    return (await this.bee.get(key))?.value
   }
 
   private count(path: string, record: IndexRecord, sign: 1 | -1): void {
@@ -66,27 +104,29 @@ export class LocalIndex {
     if (isConflictCopy(path)) this.counts.conflicts += sign
   }
 
-  async *records(): AsyncGenerator<[string, IndexRecord]> {
-    for await (const node of this.bee.createReadStream({ gte: PATH, lt: 'p;' })) {
+  // The flushed records only (flush first to see every write), all or those under a directory.
+  async *records(under = ''): AsyncGenerator<[string, IndexRecord]> {
+    const range = under === '' ? { gte: PATH, lt: 'p;' } : { gt: `${PATH}${under}/`, lt: `${PATH}${under}0` } // '0' follows '/'
+    for await (const node of this.bee.createReadStream(range)) {
       yield [node.key.slice(PATH.length), node.value as IndexRecord]
     }
   }
 
   // How far each writer's drive has been merged into the disk.
   async watermark(writer: string): Promise<number> {
-    return ((await this.bee.get(WRITER + writer))?.value as number | undefined) ?? 0
+    return ((await this.read(WRITER + writer)) as number | undefined) ?? 0
   }
 
-  setWatermark(writer: string, version: number): Promise<void> {
-    return this.bee.put(WRITER + writer, version)
+  setWatermark(writer: string, version: number): void {
+    this.pending.set(WRITER + writer, version)
   }
 
   // A conflict copy is made once per losing version.
   async conflictHandled(path: string, key: string): Promise<boolean> {
-    return (await this.bee.get(CONFLICT + path))?.value === key
+    return (await this.read(CONFLICT + path)) === key
   }
 
-  markConflictHandled(path: string, key: string): Promise<void> {
-    return this.bee.put(CONFLICT + path, key)
+  markConflictHandled(path: string, key: string): void {
+    this.pending.set(CONFLICT + path, key)
   }
 }

@@ -4,13 +4,15 @@
 // mtime beats an older one, and the larger device id breaks a tie, so every
 // device picks the same winner. Concurrent losers that hold content become
 // conflict copies.
+import type { BlobId } from 'hyperdrive'
 import type { EntryMeta } from './entry-meta'
 import { compareVectors } from './version-vector'
 
 export interface Candidate {
   writer: string // drive key, hex
-  seq: number // the entry's position in its drive, for reading its bytes
+  seq: number // the entry's position in its drive
   meta: EntryMeta
+  blob: BlobId | null // where its bytes are in the drive's blobs
 }
 
 export interface Resolution {

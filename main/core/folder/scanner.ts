@@ -5,9 +5,12 @@ import fs from 'fs/promises'
 import { constants, type Stats } from 'fs'
 import path from 'path'
 import { createHash } from 'crypto'
+import { io } from './disk-io'
 import { OPEN_NO_FOLLOW } from './folder-fs'
 import { parseFolderPath } from './folder-path'
 import type { IgnoreRules } from './ignore-rules'
+
+const LSTATS_AT_ONCE = 16
 
 export interface ScanEntry {
   path: string
@@ -48,14 +51,16 @@ export async function hashFile(absPath: string): Promise<string> {
 
 // Only one directory's names are held per level of depth, so memory follows
 // the widest directory and the depth, not the number of files.
+// The lstats of one directory's entries run a few at a time.
 async function* scanEntries(root: string, dirPath: string, entries: DirEntry[], rules: IgnoreRules): AsyncGenerator<ScanItem> {
-  for (const { name, isDirectory } of entries) {
-    const folderPath = `${dirPath}/${name}`
-    if (rules.isIgnored(folderPath, isDirectory)) continue
-    const item = await scanPath(root, folderPath)
-    if (item === null) continue
-    yield item
-    if (item.type === 'directory') yield* scanSubdir(root, folderPath, rules)
+  const paths = entries.filter((e) => !rules.isIgnored(`${dirPath}/${e.name}`, e.isDirectory)).map((e) => `${dirPath}/${e.name}`)
+  for (let i = 0; i < paths.length; i += LSTATS_AT_ONCE) {
+    const items = await Promise.all(paths.slice(i, i + LSTATS_AT_ONCE).map((p) => scanPath(root, p)))
+    for (const item of items) {
+      if (item === null) continue
+      yield item
+      if (item.type === 'directory') yield* scanSubdir(root, item.path, rules)
+    }
   }
 }
 
@@ -85,7 +90,7 @@ export async function scanPath(root: string, folderPath: string): Promise<ScanIt
   }
   let stats: Stats
   try {
-    stats = await fs.lstat(path.join(root, folderPath))
+    stats = await io.lstat(path.join(root, folderPath))
   } catch (err) {
     // Gone since it was listed: nothing to report. A name that is not UTF-8 also reads as ENOENT.
     if (codeOf(err) === 'ENOENT' && !folderPath.includes('\uFFFD')) return null

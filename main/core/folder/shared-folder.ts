@@ -8,18 +8,16 @@ import type Corestore from 'corestore'
 import type Hyperdrive from 'hyperdrive'
 import type { Folder, FolderActivity, FolderProgress } from '../../../contract/types'
 import { HyperfoldError, toApiError } from '../../../contract/errors'
-import { Applier, type Applied } from './applier'
-import { parseEntryMeta } from './entry-meta'
+import { parseBlobId } from './entry-meta'
 import type { FolderConfig } from './folder-config'
 import { FolderDrives, keyOf } from './folder-drives'
-import { FolderFs } from './folder-fs'
-import { FOLDER_MARKER, parseFolderPath } from './folder-path'
-import { FolderWatcher } from './folder-watcher'
-import { IgnoreRules } from './ignore-rules'
+import { entryAt } from './folder-history'
+import { FOLDER_MARKER } from './folder-path'
 import { LocalIndex } from './local-index'
-import { Progress } from './progress'
-import { Publisher } from './publisher'
-import { type ScanEntry, scanFolder, scanPath } from './scanner'
+import { LocalSide } from './local-side'
+import type { Progress } from './progress'
+import { pullWriter } from './puller'
+import { scanPath } from './scanner'
 import { TaskQueue } from './task-queue'
 
 const RESCAN_MS = 5 * 60_000
@@ -41,8 +39,7 @@ export class SharedFolder extends ReadyResource {
   private readonly index: LocalIndex
   private readonly queue = new TaskQueue((err) => this.fail(err))
   private readonly dirtyWriters = new Set<string>()
-  private local: { fs: FolderFs; rules: IgnoreRules; publisher: Publisher; applier: Applier } | null = null
-  private watcher: FolderWatcher | null = null
+  private local: LocalSide | null = null
   private rescanTimer: NodeJS.Timeout | null = null
   private emitTimer: NodeJS.Timeout | null = null
   private state: Folder['state'] = 'idle'
@@ -70,7 +67,6 @@ export class SharedFolder extends ReadyResource {
   protected override async _close(): Promise<void> {
     await this.stopLocal()
     if (this.emitTimer !== null) clearTimeout(this.emitTimer)
-    await this.queue.idle()
     await this.index.close()
     await this.drives.close()
   }
@@ -108,9 +104,12 @@ export class SharedFolder extends ReadyResource {
     if (this.config.mode === 'receive-only') {
       throw new HyperfoldError('BAD_INPUT', `${this.config.name} is receive-only: it cannot publish a restored version.`)
     }
+    const blob = parseBlobId((await entryAt(drive, p, seq + 1))?.value.blob)
+    if (blob === undefined) throw new HyperfoldError('VERSION_NOT_FOUND', `${p} has no readable version at ${seq + 1} in that drive.`)
     await this.queue.run(async () => {
-      await local.fs.writeFile(p, drive.checkout(seq + 1).createReadStream(p), { mtimeMs: Date.now(), executable })
+      await local.fs.writeFile(p, await this.drives.bytes(keyOf(drive), blob), { mtimeMs: Date.now(), executable })
       await local.publisher.publish(p, await scanPath(local.fs.root, p).then((item) => (item?.type === 'error' ? null : item)))
+      await local.publisher.commit()
     })
     this.emitSoon()
   }
@@ -129,30 +128,30 @@ export class SharedFolder extends ReadyResource {
       this.setError(`${root} is missing or not mounted (no ${FOLDER_MARKER} marker in it); it stays untouched until it is back.`)
       return
     }
-    const folderFs = new FolderFs(root)
-    const rules = await IgnoreRules.load(root)
-    await folderFs.cleanTempFiles()
-    const ctx = { deviceId: this.opts.deviceId, fs: folderFs, drives: this.drives, index: this.index }
-    const publisher = new Publisher(ctx)
-    const applier = new Applier({ ...ctx, publisher, receiveOnly: this.config.mode === 'receive-only' })
-    this.local = { fs: folderFs, rules, publisher, applier }
-    this.watcher = new FolderWatcher(root, rules, (paths) => void this.queue.push(() => this.publishPaths(paths)), (err) => this.fail(err))
+    this.local = await LocalSide.start({
+      ...{ root, deviceId: this.opts.deviceId, drives: this.drives, index: this.index, receiveOnly: this.config.mode === 'receive-only' },
+      onbatch: (paths) => void this.queue.push(() => this.publishPaths(paths)),
+      onerror: (err) => this.fail(err),
+      activity: (kind, p, message) => this.activity(kind, p, message)
+    })
     this.rescanTimer = setInterval(() => void this.queue.push(() => this.rescan()), RESCAN_MS)
     await this.queue.push(() => this.rescan())
     for (const writer of this.drives.writers()) this.schedulePull(writer)
   }
 
+  // Every task commits what it published; one that failed half-way leaves the rest to this commit.
   private async stopLocal(): Promise<void> {
     if (this.rescanTimer !== null) clearInterval(this.rescanTimer)
     this.rescanTimer = null
-    await this.watcher?.close()
-    this.watcher = null
+    const local = this.local
     this.local = null
+    await local?.close()
+    await this.queue.idle()
+    await local?.publisher.commit()
   }
 
   async pause(): Promise<void> {
     await this.stopLocal()
-    await this.queue.idle()
     this.state = 'paused'
     this.emitSoon()
   }
@@ -177,42 +176,14 @@ export class SharedFolder extends ReadyResource {
     const local = this.local
     if (local === null) return
     this.setState('scanning')
-    const seen = new Set<string>()
-    const unreadable: string[] = []
-    let changes = 0
-    for await (const item of scanFolder(local.fs.root, local.rules)) {
-      seen.add(item.path)
-      if (item.type === 'error') unreadable.push(item.path)
-      else changes += await this.publishOne(item.path, item)
-    }
-    for await (const [p, record] of this.index.records()) {
-      if (record.kind === 'deleted' || seen.has(p) || unreadable.some((u) => p === u || p.startsWith(u + '/'))) continue
-      changes += await this.publishOne(p, null)
-    }
+    const changes = await local.rescan()
     if (this.config.mode === 'receive-only') this.localChanges = changes
     this.setState('idle')
   }
 
   private async publishPaths(paths: string[]): Promise<void> {
-    const local = this.local
-    if (local === null) return
-    for (const p of paths) {
-      const item = await scanPath(local.fs.root, p).catch(() => null)
-      if (item?.type !== 'error') await this.publishOne(p, item)
-    }
+    await this.local?.publishPaths(paths)
     this.emitSoon()
-  }
-
-  // Returns 1 when the path holds a local change (published, or kept back in receive-only mode).
-  private async publishOne(p: string, disk: ScanEntry | null): Promise<number> {
-    if (this.local === null) return 0
-    if (this.config.mode === 'receive-only') return (await this.local.publisher.pending(p, disk)) === null ? 0 : 1
-    try {
-      return (await this.local.publisher.publish(p, disk)) === null ? 0 : 1
-    } catch (err) {
-      this.activity('error', p, toApiError(err).message)
-      return 0
-    }
   }
 
   private async pull(writer: string): Promise<void> {
@@ -223,40 +194,18 @@ export class SharedFolder extends ReadyResource {
     const to = drive.version
     this.pulledTo.set(writer, from)
     if (to <= from) return
-    const paths = await changedPaths(drive, from)
-    this.progress = new Progress(paths.length, paths.reduce((sum, c) => sum + c.size, 0))
     this.setState('syncing')
-    for (const change of paths) await this.applyOne(local.applier, change.path)
-    await this.index.setWatermark(writer, to)
+    const ctx = {
+      ...{ applier: local.applier, publisher: local.publisher, index: this.index },
+      activity: (kind: FolderActivity['kind'], p: string, message: string) => this.activity(kind, p, message),
+      onprogress: (progress: Progress | null) => {
+        this.progress = progress
+        this.emitSoon()
+      }
+    }
+    await pullWriter(ctx, writer, drive, from, to)
     this.pulledTo.set(writer, to)
-    this.progress = null
     this.setState('idle')
-  }
-
-  private async applyOne(applier: Applier, raw: string): Promise<void> {
-    let p: string
-    try {
-      p = parseFolderPath(raw)
-    } catch (err) {
-      this.activity('refused', raw.slice(0, 200), toApiError(err).message)
-      this.progress?.add(0)
-      return
-    }
-    let results: Applied[] = []
-    try {
-      results = await applier.apply(p)
-    } catch (err) {
-      if (err instanceof HyperfoldError && err.code === 'DISK_FULL') throw err
-      this.activity('error', p, toApiError(err).message)
-    }
-    let bytes = 0
-    for (const r of results) {
-      if (r.kind === 'file') bytes += r.bytes
-      if (r.kind === 'file' || r.kind === 'deleted') this.activity(r.kind === 'file' ? 'synced' : 'deleted', p, '')
-      if (r.kind === 'conflict') this.activity('conflict', r.copy, `conflicting edit of ${p} kept as ${r.copy}`)
-    }
-    this.progress?.add(bytes)
-    this.emitSoon()
   }
 
   private progressSnapshot(): FolderProgress | null {
@@ -291,23 +240,6 @@ export class SharedFolder extends ReadyResource {
       this.opts.onchange(this)
     }, EMIT_MS)
   }
-}
-
-interface Change {
-  path: string
-  size: number
-}
-
-async function changedPaths(drive: Hyperdrive, from: number): Promise<Change[]> {
-  const changes: Change[] = []
-  for await (const { left, right } of drive.diff(from, '/')) {
-    const node = left ?? right
-    if (node === null) continue
-    const meta = left === null ? null : parseEntryMeta(left.value.metadata)
-    changes.push({ path: node.key, size: meta?.kind === 'file' ? meta.size : 0 })
-  }
-  // Files before the directories that hold them, so a deleted tree empties before its directories go.
-  return changes.sort((a, b) => (a.path < b.path ? 1 : a.path > b.path ? -1 : 0))
 }
 
 // A synced folder keeps every version of every writer, so it can relay them

@@ -1,0 +1,109 @@
+// The disk side of a synced folder: what finds local changes (a full scan,
+// and the watcher's batches between scans) and what applies remote ones.
+// Each call here runs inside the folder's task queue and commits what it
+// published before it returns.
+import type { FolderActivity } from '../../../contract/types'
+import { toApiError } from '../../../contract/errors'
+import { Applier } from './applier'
+import { eachLimit } from './each-limit'
+import type { FolderDrives } from './folder-drives'
+import { FolderFs } from './folder-fs'
+import { FolderWatcher } from './folder-watcher'
+import { IgnoreRules } from './ignore-rules'
+import type { LocalIndex } from './local-index'
+import { type Published, Publisher } from './publisher'
+import { type ScanEntry, scanFolder, scanPath } from './scanner'
+
+// Files read and staged at once by a scan: their opens and reads overlap.
+const SCAN_CONCURRENCY = 8
+
+export interface LocalSideOptions {
+  root: string
+  deviceId: string
+  drives: FolderDrives
+  index: LocalIndex
+  receiveOnly: boolean
+  onbatch(paths: string[]): void
+  onerror(err: Error): void
+  activity(kind: FolderActivity['kind'], path: string, message: string): void
+}
+
+export class LocalSide {
+  readonly fs: FolderFs
+  readonly publisher: Publisher
+  readonly applier: Applier
+  private readonly opts: LocalSideOptions
+  private readonly rules: IgnoreRules
+  private watcher: FolderWatcher | null = null
+
+  private constructor(opts: LocalSideOptions, rules: IgnoreRules) {
+    this.opts = opts
+    this.rules = rules
+    this.fs = new FolderFs(opts.root)
+    const ctx = { deviceId: opts.deviceId, fs: this.fs, drives: opts.drives, index: opts.index }
+    this.publisher = new Publisher(ctx)
+    this.applier = new Applier({ ...ctx, publisher: this.publisher, receiveOnly: opts.receiveOnly })
+  }
+
+  static async start(opts: LocalSideOptions): Promise<LocalSide> {
+    const side = new LocalSide(opts, await IgnoreRules.load(opts.root))
+    await side.fs.cleanTempFiles()
+    side.watcher = await FolderWatcher.start({ root: opts.root, rules: side.rules, onbatch: opts.onbatch, onerror: opts.onerror })
+    return side
+  }
+
+  // Stops watching; the caller lets the running task end, then commits.
+  async close(): Promise<void> {
+    await this.watcher?.close()
+    this.watcher = null
+  }
+
+  // Returns how many paths hold a local change.
+  async rescan(): Promise<number> {
+    const seen = new Set<string>()
+    const unreadable: string[] = []
+    let changes = 0
+    await eachLimit(scanFolder(this.fs.root, this.rules), SCAN_CONCURRENCY, async (item) => {
+      seen.add(item.path)
+      if (item.type === 'error') unreadable.push(item.path)
+      else if ((await this.publishOne(item.path, item)) !== null) changes++
+    })
+    await this.publisher.commit() // records() reads what is flushed
+    for await (const [p, record] of this.opts.index.records()) {
+      if (record.kind === 'deleted' || seen.has(p) || unreadable.some((u) => p === u || p.startsWith(u + '/'))) continue
+      if ((await this.publishOne(p, null)) !== null) changes++
+    }
+    await this.publisher.commit()
+    return changes
+  }
+
+  async publishPaths(paths: string[]): Promise<void> {
+    const queue = [...paths]
+    for (const p of queue) {
+      const item = await scanPath(this.fs.root, p).catch(() => null)
+      if (item?.type === 'error' || (item !== null && this.rules.isIgnored(p, item.type === 'directory'))) continue
+      const published = await this.publishOne(p, item)
+      queue.push(...((await this.watcher?.follow(p, item?.type === 'directory', published === 'directory')) ?? []))
+      // A directory moved away reports itself alone: what it held is gone too.
+      if (item === null && published === 'deleted') {
+        await this.publisher.commit()
+        for await (const [sub] of this.opts.index.records(p)) {
+          const found = await scanPath(this.fs.root, sub).catch(() => null)
+          if (found?.type !== 'error') await this.publishOne(sub, found)
+        }
+      }
+    }
+    await this.publisher.commit()
+  }
+
+  // What the path's local change is (published, or kept back in receive-only mode), null for none.
+  private async publishOne(p: string, disk: ScanEntry | null): Promise<Published> {
+    try {
+      if (this.opts.receiveOnly) return await this.publisher.pending(p, disk)
+      return await this.publisher.publish(p, disk)
+    } catch (err) {
+      this.opts.activity('error', p, toApiError(err).message)
+      return null
+    }
+  }
+}

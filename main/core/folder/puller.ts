@@ -1,0 +1,98 @@
+// Merges what one writer's drive gained since the last pull into the disk.
+// Paths are applied several at a time, so that disk syscalls, fsyncs and block
+// requests overlap; a directory removal waits until every path has been
+// applied, then removals run one at a time, deepest first, so a directory
+// empties before it goes. The index is committed every few hundred paths and,
+// with the writer's new watermark, at the end.
+import type Hyperdrive from 'hyperdrive'
+import type { FolderActivity } from '../../../contract/types'
+import { HyperfoldError, toApiError } from '../../../contract/errors'
+import type { Applied, Applier } from './applier'
+import { eachLimit } from './each-limit'
+import { candidateOf } from './folder-drives'
+import { parseFolderPath } from './folder-path'
+import type { LocalIndex } from './local-index'
+import type { Candidate } from './merge'
+import { Progress } from './progress'
+import type { Publisher } from './publisher'
+
+const CONCURRENCY = 16
+const COMMIT_EVERY = 512
+
+export interface PullContext {
+  applier: Applier
+  publisher: Publisher
+  index: LocalIndex
+  activity(kind: FolderActivity['kind'], path: string, message: string): void
+  onprogress(progress: Progress | null): void
+}
+
+interface Change {
+  path: string
+  size: number
+  candidate: Candidate | null
+}
+
+export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperdrive, from: number, to: number): Promise<void> {
+  // The new entries and the tree nodes over them are in [from, to): fetched in
+  // one pipelined range, the diff then walks local blocks instead of waiting
+  // for them one round trip at a time. (A drive's version is 1 before it has a block.)
+  const end = Math.min(to, drive.core.length)
+  if (from < end) await drive.core.download({ start: from, end }).done()
+  const changes = await changedPaths(writer, drive, from)
+  const progress = new Progress(changes.length, changes.reduce((sum, c) => sum + c.size, 0))
+  ctx.onprogress(progress)
+  const later: Change[] = []
+  let sinceCommit = 0
+  await eachLimit(changes, CONCURRENCY, async (change) => {
+    if ((await applyOne(ctx, progress, change, false)) === 'later') later.push(change)
+    if (++sinceCommit >= COMMIT_EVERY) {
+      sinceCommit = 0
+      await ctx.publisher.commit()
+    }
+  })
+  later.sort((a, b) => (a.path < b.path ? 1 : -1))
+  for (const change of later) await applyOne(ctx, progress, change, true)
+  ctx.index.setWatermark(writer, to)
+  await ctx.publisher.commit()
+  ctx.onprogress(null)
+}
+
+async function applyOne(ctx: PullContext, progress: Progress, change: Change, rmdir: boolean): Promise<'later' | null> {
+  let p: string
+  try {
+    p = parseFolderPath(change.path)
+  } catch (err) {
+    ctx.activity('refused', change.path.slice(0, 200), toApiError(err).message)
+    progress.add(0)
+    return null
+  }
+  let results: Applied[] = []
+  try {
+    results = await ctx.applier.apply(p, change.path === p ? (change.candidate ?? undefined) : undefined, rmdir)
+  } catch (err) {
+    if (err instanceof HyperfoldError && err.code === 'DISK_FULL') throw err
+    ctx.activity('error', p, toApiError(err).message)
+  }
+  if (results.some((r) => r.kind === 'later')) return 'later'
+  let bytes = 0
+  for (const r of results) {
+    if (r.kind === 'file') bytes += r.bytes
+    if (r.kind === 'file' || r.kind === 'deleted') ctx.activity(r.kind === 'file' ? 'synced' : 'deleted', p, '')
+    if (r.kind === 'conflict') ctx.activity('conflict', r.copy, `conflicting edit of ${p} kept as ${r.copy}`)
+  }
+  progress.add(bytes)
+  return null
+}
+
+async function changedPaths(writer: string, drive: Hyperdrive, from: number): Promise<Change[]> {
+  const changes: Change[] = []
+  for await (const { left, right } of drive.diff(from, '/')) {
+    const node = left ?? right
+    if (node === null) continue
+    const candidate = left === null ? null : candidateOf(writer, left)
+    changes.push({ path: node.key, size: candidate?.meta.kind === 'file' ? candidate.meta.size : 0, candidate })
+  }
+  // Deepest first: what a directory holds before the directory.
+  return changes.sort((a, b) => (a.path < b.path ? 1 : a.path > b.path ? -1 : 0))
+}

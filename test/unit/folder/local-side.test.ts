@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, test } from 'vitest'
+import fs from 'fs/promises'
+import os from 'os'
+import path from 'path'
+import Corestore from 'corestore'
+import { FolderDrives } from '../../../main/core/folder/folder-drives'
+import { LocalIndex } from '../../../main/core/folder/local-index'
+import { LocalSide } from '../../../main/core/folder/local-side'
+import { parseEntryMeta } from '../../../main/core/folder/entry-meta'
+
+const cleanups: (() => Promise<unknown>)[] = []
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!()
+})
+
+async function tempDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hyperfold-local-'))
+  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+async function setup(files: Record<string, string>) {
+  const root = await tempDir()
+  for (const [rel, content] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true })
+    await fs.writeFile(path.join(root, rel), content)
+  }
+  const store = new Corestore(await tempDir())
+  const drives = new FolderDrives(store, 'folder', () => undefined)
+  await drives.ready()
+  const index = new LocalIndex(store, 'folder')
+  await index.ready()
+  const side = await LocalSide.start({
+    ...{ root, deviceId: 'dev', drives, index, receiveOnly: false },
+    onbatch: () => undefined, // these tests hand the paths over themselves
+    onerror: (err) => {
+      throw err
+    },
+    activity: (kind, p, message) => {
+      throw new Error(`${kind} ${p}: ${message}`)
+    }
+  })
+  cleanups.push(async () => {
+    await side.close()
+    await index.close()
+    await drives.close()
+    await store.close()
+  })
+  const kindOf = async (p: string) => parseEntryMeta((await drives.own.entry(p))?.value.metadata)?.kind ?? null
+  return { root, side, index, drives, kindOf }
+}
+
+describe('LocalSide', () => {
+  test('rescan() publishes a tree in batches, and a second rescan finds nothing new', async () => {
+    const files = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`d${i % 7}/f${i}.txt`, `file ${i}`]))
+    const { side, index, drives, kindOf } = await setup(files)
+    expect(await side.rescan()).toBe(1507)
+    expect(index.totals).toEqual({ files: 1500, bytes: Object.values(files).join('').length, conflicts: 0 })
+    expect(await kindOf('/d3/f1494.txt')).toBe('file')
+    const blob = (await drives.own.entry('/d3/f1494.txt'))!.value.blob
+    expect(Buffer.from((await drives.bytes(drives.ownKey, blob)) as Uint8Array).toString()).toBe('file 1494')
+    const version = drives.own.version
+    expect(await side.rescan()).toBe(0)
+    expect(drives.own.version).toBe(version)
+  })
+
+  test('publishPaths() takes in a directory moved in with all it holds, and one moved out with all it held', async () => {
+    const { root, side, index, kindOf } = await setup({ 'keep/a.txt': 'a', 'leaving/deep/b.txt': 'b' })
+    await side.rescan()
+    const outside = await tempDir()
+    await fs.rename(path.join(root, 'leaving'), path.join(outside, 'leaving'))
+    await fs.mkdir(path.join(outside, 'arriving/deep'), { recursive: true })
+    await fs.writeFile(path.join(outside, 'arriving/deep/c.txt'), 'c')
+    await fs.rename(path.join(outside, 'arriving'), path.join(root, 'arriving'))
+
+    await side.publishPaths(['/leaving', '/arriving'])
+    expect(await kindOf('/leaving/deep/b.txt')).toBe('deleted')
+    expect(await kindOf('/leaving/deep')).toBe('deleted')
+    expect(await kindOf('/arriving/deep/c.txt')).toBe('file')
+    expect((await index.get('/arriving/deep/c.txt'))?.kind).toBe('file')
+    expect(await kindOf('/keep/a.txt')).toBe('file')
+  })
+})
