@@ -43,8 +43,7 @@ export const QUICK: Sizes = {
   manyFileBytes: 4096,
   edits: 5,
   editLines: 200,
-  // Two, not three: each Hyperfold join costs ~15 s today (a first connection attempt that times out).
-  joins: 2,
+  joins: 3,
   hugeFiles: null,
   hugeDirs: 100,
   hugeFileBytes: 1024,

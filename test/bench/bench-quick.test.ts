@@ -49,7 +49,7 @@ test('bench --quick runs every scenario, verifies the bytes and prints the table
   expect(byScenario(2).join('\n')).toMatch(/500 files/)
   expect(byScenario(3).join('\n')).toMatch(/median of 5/)
   expect(byScenario(4).join('\n')).toMatch(/peak RSS A\s+[\d.]+ MiB/)
-  expect(byScenario(5).join('\n')).toMatch(/median of 2/)
+  expect(byScenario(5).join('\n')).toMatch(/median of 3/)
   expect(byScenario(6).join('\n')).toMatch(/skipped \(--quick\)/)
 
   const [file] = await fs.readdir(outDir)
