@@ -244,6 +244,7 @@ declare module 'hyperdrive' {
     db: Hyperbee<DriveEntryValue>
     ready(): Promise<void>
     close(): Promise<void>
+    closing: Promise<void> | null
     entry(path: string, opts?: { wait?: boolean; timeout?: number }): Promise<DriveEntry | null>
     put(path: string, data: Buffer | Uint8Array, opts?: { executable?: boolean; metadata?: unknown }): Promise<void>
     del(path: string): Promise<void>

@@ -93,8 +93,13 @@ export class FolderDrives {
     return bytes
   }
 
-  async close(): Promise<void> {
+  // Cancels whatever waits on a peer's blocks.
+  async closeRemotes(): Promise<void> {
     for (const drive of [...this.remotes.values()].reverse()) await drive.close()
+  }
+
+  async close(): Promise<void> {
+    await this.closeRemotes()
     await this.own.close()
   }
 }

@@ -6,7 +6,7 @@
 // with the writer's new watermark, at the end.
 import type Hyperdrive from 'hyperdrive'
 import type { FolderActivity } from '../../../contract/types'
-import { HyperfoldError, toApiError } from '../../../contract/errors'
+import { HyperfoldError, errors, toApiError } from '../../../contract/errors'
 import type { Applied, Applier } from './applier'
 import { eachLimit } from './each-limit'
 import { candidateOf } from './folder-drives'
@@ -46,6 +46,7 @@ export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperd
   let sinceCommit = 0
   await eachLimit(changes, CONCURRENCY, async (change) => {
     if ((await applyOne(ctx, progress, change, false)) === 'later') later.push(change)
+    stopIfClosed(drive)
     if (++sinceCommit >= COMMIT_EVERY) {
       sinceCommit = 0
       await ctx.publisher.commit()
@@ -53,9 +54,16 @@ export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperd
   })
   later.sort((a, b) => (a.path < b.path ? 1 : -1))
   for (const change of later) await applyOne(ctx, progress, change, true)
+  stopIfClosed(drive)
   ctx.index.setWatermark(writer, to)
   await ctx.publisher.commit()
   ctx.onprogress(null)
+}
+
+// A drive closed mid-pull fails the paths still to come: they must not count
+// as merged, or the watermark would pass them by for good.
+function stopIfClosed(drive: Hyperdrive): void {
+  if (drive.closing !== null) throw errors.nodeClosed()
 }
 
 async function applyOne(ctx: PullContext, progress: Progress, change: Change, rmdir: boolean): Promise<'later' | null> {

@@ -64,7 +64,10 @@ export class SharedFolder extends ReadyResource {
     if (this.config.paused) this.state = 'paused'
   }
 
+  // Peers' drives close first: a pull waiting on a block from a peer that
+  // left would otherwise hold the task queue, and the close, forever.
   protected override async _close(): Promise<void> {
+    await this.drives.closeRemotes()
     await this.stopLocal()
     if (this.emitTimer !== null) clearTimeout(this.emitTimer)
     await this.index.close()
