@@ -10,8 +10,9 @@ import type { FolderDrives } from './folder-drives'
 import { FolderFs } from './folder-fs'
 import { FolderWatcher } from './folder-watcher'
 import { IgnoreRules } from './ignore-rules'
-import type { LocalIndex } from './local-index'
+import type { IndexRecord, LocalIndex } from './local-index'
 import { type Published, Publisher } from './publisher'
+import { scanDiff } from './scan-diff'
 import { type ScanEntry, scanFolder, scanPath } from './scanner'
 
 // Files read and staged at once by a scan: their opens and reads overlap.
@@ -60,19 +61,12 @@ export class LocalSide {
 
   // Returns how many paths hold a local change.
   async rescan(): Promise<number> {
-    const seen = new Set<string>()
-    const unreadable: string[] = []
+    await this.publisher.commit() // records() reads what is flushed, from a snapshot taken now
     let changes = 0
-    await eachLimit(scanFolder(this.fs.root, this.rules), SCAN_CONCURRENCY, async (item) => {
-      seen.add(item.path)
-      if (item.type === 'error') unreadable.push(item.path)
-      else if ((await this.publishOne(item.path, item)) !== null) changes++
+    const pairs = scanDiff(scanFolder(this.fs.root, this.rules), this.opts.index.records())
+    await eachLimit(pairs, SCAN_CONCURRENCY, async ({ path, disk, record }) => {
+      if ((await this.publishOne(path, disk, record)) !== null) changes++
     })
-    await this.publisher.commit() // records() reads what is flushed
-    for await (const [p, record] of this.opts.index.records()) {
-      if (record.kind === 'deleted' || seen.has(p) || unreadable.some((u) => p === u || p.startsWith(u + '/'))) continue
-      if ((await this.publishOne(p, null)) !== null) changes++
-    }
     await this.publisher.commit()
     return changes
   }
@@ -97,10 +91,10 @@ export class LocalSide {
   }
 
   // What the path's local change is (published, or kept back in receive-only mode), null for none.
-  private async publishOne(p: string, disk: ScanEntry | null): Promise<Published> {
+  private async publishOne(p: string, disk: ScanEntry | null, record?: IndexRecord | null): Promise<Published> {
     try {
-      if (this.opts.receiveOnly) return await this.publisher.pending(p, disk)
-      return await this.publisher.publish(p, disk)
+      if (this.opts.receiveOnly) return await this.publisher.pending(p, disk, record)
+      return await this.publisher.publish(p, disk, record)
     } catch (err) {
       this.opts.activity('error', p, toApiError(err).message)
       return null

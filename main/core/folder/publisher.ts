@@ -47,9 +47,10 @@ export class Publisher {
     this.ctx = ctx
   }
 
-  // `disk` is the path as found on disk now, null when it is gone.
-  async publish(path: string, disk: ScanEntry | null): Promise<Published> {
-    const record = await this.ctx.index.get(path)
+  // `disk` is the path as found on disk now, null when it is gone; `record`
+  // what the index holds for it, when the caller has read it already.
+  async publish(path: string, disk: ScanEntry | null, known?: IndexRecord | null): Promise<Published> {
+    const record = known !== undefined ? known : await this.ctx.index.get(path)
     const change = await this.changeOf(path, record, disk)
     if (change === 'file') return this.publishFile(path, record)
     if (change === 'directory') return this.publishEntry(path, 'directory', record)
@@ -58,8 +59,8 @@ export class Publisher {
   }
 
   // What publish() would append, without appending it (receive-only folders report it).
-  async pending(path: string, disk: ScanEntry | null): Promise<Published> {
-    return this.changeOf(path, await this.ctx.index.get(path), disk)
+  async pending(path: string, disk: ScanEntry | null, known?: IndexRecord | null): Promise<Published> {
+    return this.changeOf(path, known !== undefined ? known : await this.ctx.index.get(path), disk)
   }
 
   // Appends what is staged, then flushes the index, in that order: an index

@@ -49,18 +49,26 @@ export async function hashFile(absPath: string): Promise<string> {
   return hash.digest('hex')
 }
 
-// Only one directory's names are held per level of depth, so memory follows
-// the widest directory and the depth, not the number of files.
-// The lstats of one directory's entries run a few at a time.
+// Items come in the byte order of their paths, the order of the local
+// index's keys, so that a rescan walks the two side by side (see scan-diff).
+// A directory's contents sort at its name + '/': after a sibling named
+// "name-2", before one named "name0". Only one directory's entries are held
+// per level of depth, so memory follows the widest directory and the depth,
+// not the number of files. The lstats of one directory run a few at a time.
 async function* scanEntries(root: string, dirPath: string, entries: DirEntry[], rules: IgnoreRules): AsyncGenerator<ScanItem> {
   const paths = entries.filter((e) => !rules.isIgnored(`${dirPath}/${e.name}`, e.isDirectory)).map((e) => `${dirPath}/${e.name}`)
+  const steps: { key: Buffer; item: ScanItem; contents: boolean }[] = []
   for (let i = 0; i < paths.length; i += LSTATS_AT_ONCE) {
-    const items = await Promise.all(paths.slice(i, i + LSTATS_AT_ONCE).map((p) => scanPath(root, p)))
-    for (const item of items) {
+    for (const item of await Promise.all(paths.slice(i, i + LSTATS_AT_ONCE).map((p) => scanPath(root, p)))) {
       if (item === null) continue
-      yield item
-      if (item.type === 'directory') yield* scanSubdir(root, item.path, rules)
+      steps.push({ key: Buffer.from(item.path), item, contents: false })
+      if (item.type === 'directory') steps.push({ key: Buffer.from(item.path + '/'), item, contents: true })
     }
+  }
+  steps.sort((a, b) => Buffer.compare(a.key, b.key))
+  for (const step of steps) {
+    if (step.contents) yield* scanSubdir(root, step.item.path, rules)
+    else yield step.item
   }
 }
 
@@ -78,7 +86,7 @@ async function* scanSubdir(root: string, dirPath: string, rules: IgnoreRules): A
 async function listDir(dir: string): Promise<DirEntry[]> {
   const entries: DirEntry[] = []
   for await (const entry of await fs.opendir(dir)) entries.push({ name: entry.name, isDirectory: entry.isDirectory() })
-  return entries.sort((a, b) => (a.name < b.name ? -1 : 1)) // names in one directory are unique
+  return entries
 }
 
 // One entry, as a scan would report it; null for what holds no content (sockets, pipes).

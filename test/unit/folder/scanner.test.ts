@@ -45,6 +45,16 @@ describe('scanFolder(root, rules)', () => {
     expect(items[4]).toEqual({ path: '/b.txt', type: 'file', size: 2, mtimeMs: Date.UTC(2024, 0, 1), executable: false })
   })
 
+  // The local index sorts its keys as UTF-8 bytes; a rescan walks both in step.
+  test('reports paths in the byte order of their UTF-8, the contents of a directory at its name plus a slash', async () => {
+    const root = await tempDir()
+    await writeFiles(root, { 'a/x': '', 'a-b': '', a0: '', '\uFF5E': '', '\u{1F600}': '', z: '' })
+    const paths = (await scan(root)).map((item) => item.path)
+    expect(paths).toEqual(['/a', '/a-b', '/a/x', '/a0', '/z', '/\uFF5E', '/\u{1F600}'])
+    const bytes = paths.map((p) => Buffer.from(p))
+    expect([...bytes].sort(Buffer.compare)).toEqual(bytes)
+  })
+
   test('reports a symlink as one and never follows it out of the folder', async () => {
     const root = await tempDir()
     const outside = await tempDir()
