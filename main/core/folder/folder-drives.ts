@@ -93,9 +93,11 @@ export class FolderDrives {
     return bytes
   }
 
-  // Cancels whatever waits on a peer's blocks.
+  // Cancels whatever waits on a peer's blocks; addWriter opens them again.
   async closeRemotes(): Promise<void> {
-    for (const drive of [...this.remotes.values()].reverse()) await drive.close()
+    const drives = [...this.remotes.values()].reverse()
+    this.remotes.clear()
+    for (const drive of drives) await drive.close()
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@
 // with the writer's new watermark, at the end.
 import type Hyperdrive from 'hyperdrive'
 import type { FolderActivity } from '../../../contract/types'
-import { HyperfoldError, errors, toApiError } from '../../../contract/errors'
+import { HyperfoldError, toApiError } from '../../../contract/errors'
 import type { Applied, Applier } from './applier'
 import { eachLimit } from './each-limit'
 import { candidateOf } from './folder-drives'
@@ -45,7 +45,7 @@ export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperd
   const later: Change[] = []
   let sinceCommit = 0
   await eachLimit(changes, CONCURRENCY, async (change) => {
-    if ((await applyOne(ctx, progress, change, false)) === 'later') later.push(change)
+    if ((await applyOne(ctx, drive, progress, change, false)) === 'later') later.push(change)
     stopIfClosed(drive)
     if (++sinceCommit >= COMMIT_EVERY) {
       sinceCommit = 0
@@ -53,20 +53,27 @@ export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperd
     }
   })
   later.sort((a, b) => (a.path < b.path ? 1 : -1))
-  for (const change of later) await applyOne(ctx, progress, change, true)
+  for (const change of later) await applyOne(ctx, drive, progress, change, true)
   stopIfClosed(drive)
   ctx.index.setWatermark(writer, to)
   await ctx.publisher.commit()
   ctx.onprogress(null)
 }
 
-// A drive closed mid-pull fails the paths still to come: they must not count
-// as merged, or the watermark would pass them by for good.
-function stopIfClosed(drive: Hyperdrive): void {
-  if (drive.closing !== null) throw errors.nodeClosed()
+// The writer's drive was closed (the folder pauses or closes) mid-pull. Not a
+// failure to report: the paths still to come must just not count as merged,
+// or the watermark would pass them by for good.
+export class PullStopped extends Error {
+  constructor() {
+    super('The pull was stopped.')
+  }
 }
 
-async function applyOne(ctx: PullContext, progress: Progress, change: Change, rmdir: boolean): Promise<'later' | null> {
+function stopIfClosed(drive: Hyperdrive): void {
+  if (drive.closing !== null) throw new PullStopped()
+}
+
+async function applyOne(ctx: PullContext, drive: Hyperdrive, progress: Progress, change: Change, rmdir: boolean): Promise<'later' | null> {
   let p: string
   try {
     p = parseFolderPath(change.path)
@@ -80,6 +87,7 @@ async function applyOne(ctx: PullContext, progress: Progress, change: Change, rm
     results = await ctx.applier.apply(p, change.path === p ? (change.candidate ?? undefined) : undefined, rmdir)
   } catch (err) {
     if (err instanceof HyperfoldError && err.code === 'DISK_FULL') throw err
+    stopIfClosed(drive) // what failed was most likely the closed drive's read
     ctx.activity('error', p, toApiError(err).message)
   }
   if (results.some((r) => r.kind === 'later')) return 'later'

@@ -16,7 +16,7 @@ import { FOLDER_MARKER } from './folder-path'
 import { LocalIndex } from './local-index'
 import { LocalSide } from './local-side'
 import type { Progress } from './progress'
-import { pullWriter } from './puller'
+import { PullStopped, pullWriter } from './puller'
 import { scanPath } from './scanner'
 import { TaskQueue } from './task-queue'
 
@@ -153,8 +153,13 @@ export class SharedFolder extends ReadyResource {
     await local?.publisher.commit()
   }
 
+  // Peers' drives are closed and opened again around the stop, for the same
+  // reason as in _close: a pull stuck on a peer that left must not hold pause.
   async pause(): Promise<void> {
+    const writers = this.drives.writers()
+    await this.drives.closeRemotes()
     await this.stopLocal()
+    for (const writer of writers) await this.addWriter(writer)
     this.state = 'paused'
     this.emitSoon()
   }
@@ -228,6 +233,7 @@ export class SharedFolder extends ReadyResource {
   }
 
   private fail(err: unknown): void {
+    if (err instanceof PullStopped) return
     this.setError(toApiError(err).message)
   }
 
