@@ -9,7 +9,7 @@ import { randomBytes } from 'crypto'
 import type { Readable } from 'stream'
 import { HyperfoldError } from '../../../contract/errors'
 import { io } from './disk-io'
-import { TEMP_PREFIX, parseFolderPath, unsafePath } from './folder-path'
+import { FOLDER_MARKER, TEMP_PREFIX, foldCase, parseFolderPath, unsafePath } from './folder-path'
 
 const DIR_MODE = 0o755
 const FILE_MODE = 0o644
@@ -40,14 +40,27 @@ export interface Written {
 export class FolderFs {
   readonly root: string
   private readonly trustedDirs = new Map<string, number>() // absolute path -> when its check expires
+  private caseInsensitive = false
 
   constructor(root: string) {
     if (!path.isAbsolute(root)) throw new HyperfoldError('BAD_INPUT', `A folder root must be an absolute path, not "${root}".`)
     this.root = path.resolve(root)
   }
 
+  // Whether this disk takes "a.txt" and "A.txt" for one name (macOS, Windows):
+  // a name looked up in another case than it was written in. Then a path from
+  // a peer that differs from one here only by case is refused, not merged into it.
+  async detectCase(): Promise<boolean> {
+    const probe = path.join(this.root, FOLDER_MARKER, 'case-probe')
+    await fs.writeFile(probe, '')
+    this.caseInsensitive = (await lstatOrNull(path.join(this.root, FOLDER_MARKER, 'CASE-PROBE'))) !== null
+    await fs.rm(probe, { force: true })
+    return this.caseInsensitive
+  }
+
   async writeFile(folderPath: string, source: AsyncIterable<Uint8Array> | Uint8Array, options: WriteOptions): Promise<Written> {
     return this.run(folderPath, async (p, segments) => {
+      await this.refuseCaseTwins(p, segments)
       const target = await this.locate(segments, true)
       const temp = path.join(path.dirname(target), TEMP_STEM + (tempCount++).toString(36))
       try {
@@ -75,7 +88,10 @@ export class FolderFs {
   }
 
   async mkdir(folderPath: string): Promise<void> {
-    await this.run(folderPath, (p, segments) => this.checkDirs(p, segments, true))
+    await this.run(folderPath, async (p, segments) => {
+      await this.refuseCaseTwins(p, segments)
+      await this.checkDirs(p, segments, true)
+    })
   }
 
   // Returns whether the directory was removed; one with entries, or a missing one, stays as it is.
@@ -117,6 +133,7 @@ export class FolderFs {
     const to = parseFolderPath(newPath)
     await this.run(folderPath, async (_p, segments) => {
       const source = await this.locate(segments, false)
+      await this.refuseCaseTwins(to, to.split('/').slice(1))
       const target = await this.locate(to.split('/').slice(1), true)
       if ((await lstatOrNull(target)) !== null) throw unsafePath(to, 'something already exists there')
       await fs.rename(source, target)
@@ -130,6 +147,21 @@ export class FolderFs {
       return await removeTempFiles(this.root)
     } catch (err) {
       throw diskError(err, this.root)
+    }
+  }
+
+  // On a case-insensitive disk, each name on the way must not match another one
+  // already there but for case: the write would land on that one instead.
+  private async refuseCaseTwins(p: string, segments: string[]): Promise<void> {
+    if (!this.caseInsensitive) return
+    let dir = this.root
+    for (const [i, segment] of segments.entries()) {
+      const twin = await caseTwin(dir, segment)
+      if (twin !== null) {
+        const other = '/' + [...segments.slice(0, i), twin].join('/')
+        throw unsafePath(p, `it differs only by case from ${JSON.stringify(other)}, which this disk cannot hold apart from it`)
+      }
+      dir = path.join(dir, segment)
     }
   }
 
@@ -164,6 +196,13 @@ export class FolderFs {
       this.trustedDirs.set(dir, performance.now() + DIR_TRUST_MS)
     }
   }
+}
+
+// Another name in `dir` that is `name` but for case or Unicode normalisation; null when there is none (or no dir).
+export async function caseTwin(dir: string, name: string): Promise<string | null> {
+  const names = await fs.readdir(dir).catch(unlessCode('ENOENT', 'ENOTDIR'))
+  const folded = foldCase(name)
+  return names?.find((other) => other !== name && foldCase(other) === folded) ?? null
 }
 
 // Disk errors a person can act on get a code and a plain message; the rest pass through.

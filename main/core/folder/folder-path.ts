@@ -17,17 +17,11 @@ export function parseFolderPath(input: string): string {
   return '/' + splitSegments(input).join('/')
 }
 
-// Groups paths that would land on one file on a case-insensitive disk (macOS,
-// Windows) or on a disk that normalises Unicode (APFS stores é as NFD or NFC).
-export function caseCollisions(paths: string[]): string[][] {
-  const groups = new Map<string, Set<string>>()
-  for (const p of paths) {
-    const key = p.normalize('NFC').toLowerCase()
-    const group = groups.get(key) ?? new Set<string>()
-    group.add(p)
-    groups.set(key, group)
-  }
-  return [...groups.values()].filter((group) => group.size > 1).map((group) => [...group])
+// What a name comes to on a disk that ignores case (macOS, Windows) or
+// Unicode normalisation (APFS stores é as NFD or NFC): two names with the same
+// fold are one file there.
+export function foldCase(name: string): string {
+  return name.normalize('NFC').toLowerCase()
 }
 
 export function unsafePath(input: string, reason: string): HyperfoldError {

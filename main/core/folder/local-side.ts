@@ -49,6 +49,7 @@ export class LocalSide {
   static async start(opts: LocalSideOptions): Promise<LocalSide> {
     const side = new LocalSide(opts, await IgnoreRules.load(opts.root))
     await side.fs.cleanTempFiles()
+    await side.fs.detectCase()
     side.watcher = await FolderWatcher.start({ root: opts.root, rules: side.rules, onbatch: opts.onbatch, onerror: opts.onerror })
     return side
   }

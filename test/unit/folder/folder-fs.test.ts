@@ -5,7 +5,7 @@ import os from 'os'
 import path from 'path'
 import { execFileSync } from 'child_process'
 import { buffer } from 'stream/consumers'
-import { FolderFs, diskError } from '../../../main/core/folder/folder-fs'
+import { FolderFs, caseTwin, diskError } from '../../../main/core/folder/folder-fs'
 
 const dirs: string[] = []
 const cleanups: (() => void)[] = []
@@ -262,3 +262,25 @@ function makeReadOnly(dir: string): boolean {
   cleanups.push(() => execFileSync('chattr', ['-i', dir]))
   return true
 }
+
+// Only a case-insensitive disk refuses case twins; this one is probed, and the lookup runs on it as is.
+describe('case-insensitive disks', () => {
+  test('detectCase() probes the disk under the folder marker and leaves nothing behind', async () => {
+    const { root, folder } = await setup()
+    await fs.mkdir(path.join(root, '.hyperfold'))
+    const insensitive = await folder.detectCase()
+    expect(insensitive).toBe(existsSync(path.join(root, '.HYPERFOLD'))) // the disk's answer, asked another way
+    expect(await fs.readdir(path.join(root, '.hyperfold'))).toEqual([])
+  })
+
+  test('caseTwin(dir, name) finds another name that differs only by case or normalisation', async () => {
+    const { root } = await setup()
+    await fs.writeFile(path.join(root, 'Readme.md'), '')
+    await fs.writeFile(path.join(root, 'caf\u00e9'), '')
+    expect(await caseTwin(root, 'README.md')).toBe('Readme.md')
+    expect(await caseTwin(root, 'CAFE\u0301')).toBe('caf\u00e9')
+    expect(await caseTwin(root, 'Readme.md')).toBeNull()
+    expect(await caseTwin(root, 'other.md')).toBeNull()
+    expect(await caseTwin(path.join(root, 'missing'), 'x')).toBeNull()
+  })
+})

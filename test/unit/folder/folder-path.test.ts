@@ -1,6 +1,6 @@
 import { describe, test, expect } from 'vitest'
 import { HyperfoldError } from '../../../contract/errors'
-import { caseCollisions, parseFolderPath } from '../../../main/core/folder/folder-path'
+import { foldCase, parseFolderPath } from '../../../main/core/folder/folder-path'
 
 function refusal(input: string): HyperfoldError {
   try {
@@ -59,16 +59,10 @@ describe('parseFolderPath(input)', () => {
   })
 })
 
-describe('caseCollisions(paths)', () => {
-  test('groups paths that differ only by case or Unicode normalisation', () => {
-    const paths = ['/Photos/a.jpg', '/b.txt', '/photos/A.JPG', '/caf\u00e9', '/CAFE\u0301', '/c.txt']
-    expect(caseCollisions(paths)).toEqual([
-      ['/Photos/a.jpg', '/photos/A.JPG'],
-      ['/caf\u00e9', '/CAFE\u0301']
-    ])
-  })
-
-  test('the same path twice is no collision', () => {
-    expect(caseCollisions(['/a', '/a', '/b'])).toEqual([])
+describe('foldCase(name)', () => {
+  test('names that differ only by case or Unicode normalisation fold alike', () => {
+    expect(foldCase('Photos')).toBe(foldCase('PHOTOS'))
+    expect(foldCase('caf\u00e9')).toBe(foldCase('CAFE\u0301'))
+    expect(foldCase('a.txt')).not.toBe(foldCase('b.txt'))
   })
 })

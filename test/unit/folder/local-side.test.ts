@@ -22,6 +22,7 @@ async function tempDir(): Promise<string> {
 
 async function setup(files: Record<string, string>) {
   const root = await tempDir()
+  await fs.mkdir(path.join(root, '.hyperfold')) // the folder marker, as a shared folder has
   for (const [rel, content] of Object.entries(files)) {
     await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true })
     await fs.writeFile(path.join(root, rel), content)
