@@ -77,18 +77,24 @@ export class LocalSide {
     for (const p of queue) {
       const item = await scanPath(this.fs.root, p).catch(() => null)
       if (item?.type === 'error' || (item !== null && this.rules.isIgnored(p, item.type === 'directory'))) continue
+      if (item === null && (await this.opts.index.get(p))?.kind === 'directory') await this.publishGoneContents(p)
       const published = await this.publishOne(p, item)
       queue.push(...((await this.watcher?.follow(p, item?.type === 'directory', published === 'directory')) ?? []))
-      // A directory moved away reports itself alone: what it held is gone too.
-      if (item === null && published === 'deleted') {
-        await this.publisher.commit()
-        for await (const [sub] of this.opts.index.records(p)) {
-          const found = await scanPath(this.fs.root, sub).catch(() => null)
-          if (found?.type !== 'error') await this.publishOne(sub, found)
-        }
-      }
     }
     await this.publisher.commit()
+  }
+
+  // A directory moved away reports itself alone: what it held is gone too.
+  // That goes first, deepest first, so that no peer is told to remove a
+  // directory while it still holds files (it would stay, empty, for good).
+  private async publishGoneContents(dir: string): Promise<void> {
+    await this.publisher.commit() // records() reads what is flushed
+    const held: string[] = []
+    for await (const [sub, record] of this.opts.index.records(dir)) if (record.kind !== 'deleted') held.push(sub)
+    for (const sub of held.reverse()) {
+      const found = await scanPath(this.fs.root, sub).catch(() => null)
+      if (found?.type !== 'error') await this.publishOne(sub, found)
+    }
   }
 
   // What the path's local change is (published, or kept back in receive-only mode), null for none.

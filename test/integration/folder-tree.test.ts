@@ -1,0 +1,70 @@
+import fs from 'fs/promises'
+import path from 'path'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { TestEnv } from '../helpers/env'
+import { joinedNodes, treeHashes, waitOffered, writeTree } from '../helpers/folders'
+import type { HyperfoldNode } from '../../main/core/node'
+
+describe('a folder tree on three devices', () => {
+  let env: TestEnv
+  beforeEach(async () => {
+    env = await TestEnv.create()
+  })
+  afterEach(async () => {
+    await env.close()
+  })
+
+  async function settle(nodes: HyperfoldNode[]): Promise<void> {
+    for (let round = 0; round < 2; round++) for (const node of nodes) await node.folders.waitSynced('Docs', 30_000)
+  }
+
+  test('a non-empty target merges, ignored files stay home, renames reach everyone', async () => {
+    const { nodes } = await joinedNodes(env, 3)
+    const [a, b, c] = nodes as [HyperfoldNode, HyperfoldNode, HyperfoldNode]
+    const [rootA, rootB, rootC] = [await env.tmpDir(), await env.tmpDir(), path.join(await env.tmpDir(), 'Docs')]
+    await writeTree(rootA, { '.hyperfoldignore': '*.log\nbuild/\n', 'a.txt': 'a', 'dir/x.txt': 'x', 'run.log': 'log', 'build/out.bin': 'o', '.a.txt.swp': 'vim' })
+    await writeTree(rootB, { 'mine.txt': 'only on B' }) // B syncs into a folder that already holds its own file
+    await a.folders.share({ path: rootA, topic: 'family', name: 'Docs' })
+    for (const [node, root] of [[b, rootB], [c, rootC]] as const) {
+      await waitOffered(node, 'Docs')
+      await node.folders.sync({ folder: 'Docs', path: root })
+    }
+    await settle(nodes)
+
+    const expected = ['a.txt', 'dir/x.txt', 'mine.txt'] // treeHashes leaves out .hyperfold*
+    expect(Object.keys(await treeHashes(rootB)).sort()).toEqual(expected)
+    expect(Object.keys(await treeHashes(rootC)).sort()).toEqual(expected)
+    expect(await fs.readFile(path.join(rootA, 'mine.txt'), 'utf8')).toBe('only on B')
+    expect(await fs.readFile(path.join(rootC, '.hyperfoldignore'), 'utf8')).toBe('*.log\nbuild/\n') // the rules travel with the folder
+    expect(Object.keys(await treeHashes(rootA)).sort()).toEqual(['.a.txt.swp', ...expected, 'build/out.bin', 'run.log'].sort())
+
+    await fs.rename(path.join(rootA, 'a.txt'), path.join(rootA, 'renamed.txt'))
+    await fs.rename(path.join(rootA, 'dir'), path.join(rootA, 'moved'))
+    await fs.mkdir(path.join(rootB, 'empty/nested'), { recursive: true })
+    await waitFor(async () => (await exists(path.join(rootC, 'moved/x.txt'))) && (await exists(path.join(rootA, 'empty/nested'))))
+    await settle(nodes)
+
+    const after = ['mine.txt', 'moved/x.txt', 'renamed.txt']
+    for (const root of [rootB, rootC]) {
+      expect(Object.keys(await treeHashes(root)).sort()).toEqual(after)
+      expect(await exists(path.join(root, 'dir'))).toBe(false) // gone, not left behind empty
+      expect((await fs.stat(path.join(root, 'empty/nested'))).isDirectory()).toBe(true)
+    }
+    expect(await fs.readFile(path.join(rootC, 'renamed.txt'), 'utf8')).toBe('a')
+  })
+})
+
+async function exists(p: string): Promise<boolean> {
+  return fs.stat(p).then(
+    () => true,
+    () => false
+  )
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the change to reach every device')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
