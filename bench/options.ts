@@ -60,7 +60,7 @@ export interface Options {
 
 export const USAGE = `usage: tsx bench/index.ts [--quick] [--vs syncthing] [--scenario ${SCENARIOS.join(',')}] [--out DIR]
 
-  --quick          small sizes (8 MiB, 500 files, 5 edits, 2 joins, no 100k-file folder): a smoke run
+  --quick          small sizes (8 MiB, 500 files, 5 edits, 3 joins, no 100k-file folder): a smoke run
   --vs syncthing   run every scenario on Syncthing too (installed with apt-get when missing),
                    and cp -r / loopback TCP as the physical limits
   --scenario LIST  run only these scenarios (default: all); "edit" runs on the many-files pair, so it implies many-files

@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import fs from 'fs/promises'
-import os from 'os'
 import path from 'path'
 import type { Duplex } from 'stream'
 import Corestore from 'corestore'
@@ -10,18 +9,9 @@ import { FolderFs } from '../../../main/core/folder/folder-fs'
 import { LocalIndex } from '../../../main/core/folder/local-index'
 import { Publisher } from '../../../main/core/folder/publisher'
 import { scanPath, type ScanEntry } from '../../../main/core/folder/scanner'
+import { scratch } from '../../helpers/scratch'
 
-const cleanups: (() => Promise<unknown>)[] = []
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!()
-})
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hyperfold-crash-'))
-  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }))
-  return dir
-}
+const { tempDir, cleanups } = scratch('hyperfold-crash-')
 
 // One device's folder: its store, drives, index and disk side, closed without committing.
 async function device(storeDir: string, root: string, deviceId: string, writers: string[] = []) {

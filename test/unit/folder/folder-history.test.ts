@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import fs from 'fs/promises'
-import os from 'os'
 import path from 'path'
 import Corestore from 'corestore'
 import { FolderDrives } from '../../../main/core/folder/folder-drives'
@@ -9,18 +8,9 @@ import { entryAt, listVersions } from '../../../main/core/folder/folder-history'
 import { LocalIndex } from '../../../main/core/folder/local-index'
 import { Publisher } from '../../../main/core/folder/publisher'
 import { scanPath, type ScanEntry } from '../../../main/core/folder/scanner'
+import { scratch } from '../../helpers/scratch'
 
-const cleanups: (() => Promise<unknown>)[] = []
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!()
-})
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hyperfold-history-'))
-  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }))
-  return dir
-}
+const { tempDir, cleanups } = scratch('hyperfold-history-')
 
 describe('listVersions(drives, path) over entries appended in batches', () => {
   test('every version, in a batch or not, is shown by a checkout at seq + 1', async () => {

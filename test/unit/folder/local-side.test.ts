@@ -1,24 +1,14 @@
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import fs from 'fs/promises'
-import os from 'os'
 import path from 'path'
 import Corestore from 'corestore'
 import { FolderDrives } from '../../../main/core/folder/folder-drives'
 import { LocalIndex } from '../../../main/core/folder/local-index'
 import { LocalSide } from '../../../main/core/folder/local-side'
 import { parseEntryMeta } from '../../../main/core/folder/entry-meta'
+import { scratch } from '../../helpers/scratch'
 
-const cleanups: (() => Promise<unknown>)[] = []
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!()
-})
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hyperfold-local-'))
-  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }))
-  return dir
-}
+const { tempDir, cleanups } = scratch('hyperfold-local-')
 
 async function setup(files: Record<string, string>) {
   const root = await tempDir()
