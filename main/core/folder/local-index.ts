@@ -24,6 +24,9 @@ export interface IndexRecord {
 const PATH = 'p:'
 const WRITER = 'w:'
 const CONFLICT = 'c:'
+// The totals as of the last flush, written in the same batch as the records they
+// count: a start needs one read, not a walk over every record.
+const TOTALS = 't:'
 
 export interface IndexTotals {
   files: number
@@ -47,7 +50,9 @@ export class LocalIndex {
 
   async ready(): Promise<void> {
     await this.bee.ready()
-    for await (const [path, record] of this.records()) this.count(path, record, 1)
+    const saved = (await this.bee.get(TOTALS))?.value as IndexTotals | undefined
+    if (saved !== undefined) Object.assign(this.counts, saved)
+    else for await (const [path, record] of this.records()) this.count(path, record, 1) // written before totals were kept
   }
 
   get totals(): IndexTotals {
@@ -78,6 +83,7 @@ export class LocalIndex {
 
   private async write(): Promise<void> {
     if (this.pending.size === 0) return
+    this.pending.set(TOTALS, this.totals)
     this.flushing = this.pending
     this.pending = new Map()
     try {
