@@ -2,6 +2,7 @@
 import fs from 'fs/promises'
 import path from 'path'
 import { createHash } from 'crypto'
+import type Hyperdrive from 'hyperdrive'
 import type { HyperfoldNode } from '../../main/core/node'
 import { type TestEnv, nextEvent } from './env'
 
@@ -37,4 +38,9 @@ export async function writeTree(root: string, files: Record<string, string | Buf
     await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true })
     await fs.writeFile(path.join(root, rel), content)
   }
+}
+
+// A folder's own drive on a node, to write into it as a modified client could.
+export function ownDrive(node: HyperfoldNode, folderId: string): Hyperdrive {
+  return (node.folders as unknown as { open: Map<string, { drives: { own: Hyperdrive } }> }).open.get(folderId)!.drives.own
 }

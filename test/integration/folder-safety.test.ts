@@ -2,13 +2,8 @@ import fs from 'fs/promises'
 import path from 'path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { TestEnv, nextEvent } from '../helpers/env'
-import { joinedNodes, treeHashes, waitOffered, writeTree } from '../helpers/folders'
+import { joinedNodes, ownDrive, treeHashes, waitOffered, writeTree } from '../helpers/folders'
 import type { HyperfoldNode } from '../../main/core/node'
-import type Hyperdrive from 'hyperdrive'
-
-function ownDrive(node: HyperfoldNode, folderId: string): Hyperdrive {
-  return (node.folders as unknown as { open: Map<string, { drives: { own: Hyperdrive } }> }).open.get(folderId)!.drives.own
-}
 
 describe('folder safety and modes', () => {
   let env: TestEnv

@@ -2,8 +2,17 @@ import fs from 'fs/promises'
 import path from 'path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { TestEnv } from '../helpers/env'
-import { joinedNodes, treeHashes, waitOffered, writeTree } from '../helpers/folders'
+import { joinedNodes, ownDrive, treeHashes, waitOffered, writeTree } from '../helpers/folders'
 import type { HyperfoldNode } from '../../main/core/node'
+import type Hyperdrive from 'hyperdrive'
+import type { EntryMeta } from '../../main/core/folder/entry-meta'
+
+// A tombstone appended by hand, as a peer that orders its deletions otherwise would.
+async function appendTombstone(drive: Hyperdrive, path: string, device: string): Promise<void> {
+  const meta = (await drive.entry(path))!.value.metadata as EntryMeta
+  const vv = { ...meta.vv, [device]: (meta.vv[device] ?? 0) + 1 }
+  await drive.putEntry(path, { executable: false, blob: null, metadata: { ...meta, kind: 'deleted', size: 0, vv } })
+}
 
 describe('a folder tree on three devices', () => {
   let env: TestEnv
@@ -51,6 +60,30 @@ describe('a folder tree on three devices', () => {
       expect((await fs.stat(path.join(root, 'empty/nested'))).isDirectory()).toBe(true)
     }
     expect(await fs.readFile(path.join(rootC, 'renamed.txt'), 'utf8')).toBe('a')
+  })
+
+  test('a directory deleted before the files it held is removed once they are', async () => {
+    const { nodes } = await joinedNodes(env, 2)
+    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
+    await writeTree(rootA, { 'dir/x.txt': 'x', 'keep.txt': 'k' })
+    const folder = await a.folders.share({ path: rootA, topic: 'family', name: 'Docs' })
+    await waitOffered(b, 'Docs')
+    await b.folders.sync({ folder: 'Docs', path: rootB })
+    await settle(nodes)
+    await a.folders.pause('Docs') // only the tombstones below reach B
+
+    const drive = ownDrive(a, folder.id)
+    await appendTombstone(drive, '/dir', a.status().device.id)
+    await waitFor(async () => (await b.folders.history('Docs', '/dir')).some((v) => v.deleted))
+    await b.folders.waitSynced('Docs', 30_000)
+    expect(await fs.readFile(path.join(rootB, 'dir/x.txt'), 'utf8')).toBe('x') // it still holds a file: it stays
+
+    await appendTombstone(drive, '/dir/x.txt', a.status().device.id)
+    await waitFor(async () => !(await exists(path.join(rootB, 'dir/x.txt'))))
+    await b.folders.waitSynced('Docs', 30_000)
+    expect(await exists(path.join(rootB, 'dir'))).toBe(false)
+    expect(await fs.readFile(path.join(rootB, 'keep.txt'), 'utf8')).toBe('k')
   })
 })
 

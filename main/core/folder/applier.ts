@@ -63,6 +63,7 @@ export class Applier {
       if (record?.kind === 'file') await fs.remove(path)
       if (record?.kind === 'directory') await fs.rmdirIfEmpty(path)
       index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv: meta.vv }, record)
+      if (record?.kind === 'file') await this.removeDeletedParents(path)
       return { kind: 'deleted' }
     }
     if (meta.kind === 'directory') {
@@ -93,11 +94,25 @@ export class Applier {
     return made
   }
 
+  // A directory whose deletion arrived while it still held files (from a peer
+  // that published them in that order, or a batch split between them) stayed;
+  // once its last file goes, it goes too. Only empty directories are removed.
+  private async removeDeletedParents(path: string): Promise<void> {
+    for (let dir = parentOf(path); dir !== '/'; dir = parentOf(dir)) {
+      if ((await this.ctx.index.get(dir))?.kind !== 'deleted') return
+      if (!(await this.ctx.fs.rmdirIfEmpty(dir))) return
+    }
+  }
+
   private async diskEntry(path: string): Promise<ScanEntry | null> {
     const item = await scanPath(this.ctx.fs.root, path)
     if (item?.type === 'error') throw unsafePath(path, item.message)
     return item
   }
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/'
 }
 
 function changedHere(record: IndexRecord | null, disk: ScanEntry | null): boolean {
