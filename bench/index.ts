@@ -31,7 +31,7 @@ async function main(opts: Options): Promise<void> {
   await checkDisk(workDir, opts)
   log(`work dir ${workDir}; ${opts.quick ? 'quick' : 'full'} run of ${opts.scenarios.join(', ')}${opts.vs ? ` vs ${opts.vs}` : ''}`)
 
-  const products: Product[] = [await HyperfoldProduct.start()]
+  const products: Product[] = [await HyperfoldProduct.start(opts.cpuProfDir)]
   if (opts.vs === 'syncthing') products.push(await SyncthingProduct.start())
   const versions: Record<string, string> = { node: process.version }
   for (const product of products) versions[product.name] = await product.version()

@@ -55,6 +55,7 @@ export interface Options {
   vs: 'syncthing' | null
   scenarios: ScenarioName[]
   outDir: string
+  cpuProfDir: string | null
   sizes: Sizes
 }
 
@@ -64,10 +65,11 @@ export const USAGE = `usage: tsx bench/index.ts [--quick] [--vs syncthing] [--sc
   --vs syncthing   run every scenario on Syncthing too (installed with apt-get when missing),
                    and cp -r / loopback TCP as the physical limits
   --scenario LIST  run only these scenarios (default: all); "edit" runs on the many-files pair, so it implies many-files
-  --out DIR        where the JSON results go (default: bench/results)`
+  --out DIR        where the JSON results go (default: bench/results)
+  --cpu-prof DIR   each Hyperfold serve process writes a V8 CPU profile into DIR/a or DIR/b when it stops`
 
 export function parseOptions(argv: string[]): Options {
-  const opts: Options = { quick: false, vs: null, scenarios: [...SCENARIOS], outDir: path.resolve(import.meta.dirname, 'results'), sizes: FULL }
+  const opts: Options = { quick: false, vs: null, scenarios: [...SCENARIOS], outDir: path.resolve(import.meta.dirname, 'results'), cpuProfDir: null, sizes: FULL }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     const value = () => {
@@ -82,6 +84,7 @@ export function parseOptions(argv: string[]): Options {
       opts.vs = product
     } else if (arg === '--scenario') opts.scenarios = parseScenarios(value())
     else if (arg === '--out') opts.outDir = path.resolve(value())
+    else if (arg === '--cpu-prof') opts.cpuProfDir = path.resolve(value())
     else if (arg === '--help' || arg === '-h') throw new UsageError('')
     else throw new UsageError(`unknown argument "${arg}"`)
   }

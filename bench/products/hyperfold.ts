@@ -27,17 +27,21 @@ export class HyperfoldProduct implements Product {
   private readonly testnet: Child
   private readonly bootstrap: string
 
-  private constructor(testnet: Child, bootstrap: string) {
+  private readonly cpuProfDir: string | null
+
+  private constructor(testnet: Child, bootstrap: string, cpuProfDir: string | null) {
     this.testnet = testnet
     this.bootstrap = bootstrap
+    this.cpuProfDir = cpuProfDir
   }
 
-  static async start(): Promise<HyperfoldProduct> {
+  // With cpuProfDir, each serve process writes a V8 CPU profile there when it stops.
+  static async start(cpuProfDir: string | null = null): Promise<HyperfoldProduct> {
     await promisify(execFile)('npm', ['run', 'build:cli', '--silent'], { cwd: ROOT })
     const testnet = startChild('hyperfold testnet', process.execPath, [BIN, 'testnet', '--host', '127.0.0.1', '--json'])
     const { bootstrap } = JSON.parse(await testnet.firstLine(READY_MS)) as { bootstrap: string }
     if (!bootstrap.split(',').every((b) => b.startsWith('127.0.0.1:'))) throw new Error(`testnet is not on loopback: ${bootstrap}`)
-    return new HyperfoldProduct(testnet, bootstrap)
+    return new HyperfoldProduct(testnet, bootstrap, cpuProfDir)
   }
 
   async version(): Promise<string> {
@@ -55,7 +59,8 @@ export class HyperfoldProduct implements Product {
   private async spawnDevice(workDir: string, name: string): Promise<HyperfoldDevice> {
     const dataDir = path.join(workDir, `hyperfold-${name}`)
     await fs.mkdir(dataDir, { recursive: true })
-    const args = [BIN, '--data-dir', dataDir, '--bootstrap', this.bootstrap, 'serve', '--json']
+    const profile = this.cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', path.join(this.cpuProfDir, name)]
+    const args = [...profile, BIN, '--data-dir', dataDir, '--bootstrap', this.bootstrap, 'serve', '--json']
     const child = startChild(`hyperfold serve (${name})`, process.execPath, args)
     const ready = JSON.parse(await child.firstLine(READY_MS)) as { url: string; port: number; device: { id: string } }
     const token = new URL(ready.url).searchParams.get('token') ?? ''
