@@ -66,6 +66,7 @@ export class LocalSide {
     let changes = 0
     const pairs = scanDiff(scanFolder(this.fs.root, this.rules), this.opts.index.records())
     await eachLimit(pairs, SCAN_CONCURRENCY, async ({ path, disk, record }) => {
+      if (disk === null && this.ignores(path, record)) return
       if ((await this.publishOne(path, disk, record)) !== null) changes++
     })
     await this.publisher.commit()
@@ -76,8 +77,10 @@ export class LocalSide {
     const queue = [...paths]
     for (const p of queue) {
       const item = await scanPath(this.fs.root, p).catch(() => null)
-      if (item?.type === 'error' || (item !== null && this.rules.isIgnored(p, item.type === 'directory'))) continue
-      if (item === null && (await this.opts.index.get(p))?.kind === 'directory') await this.publishGoneContents(p)
+      if (item?.type === 'error') continue
+      const record = item === null ? await this.opts.index.get(p) : null
+      if (item !== null ? this.rules.isIgnored(p, item.type === 'directory') : this.ignores(p, record)) continue
+      if (record?.kind === 'directory') await this.publishGoneContents(p)
       const published = await this.publishOne(p, item)
       queue.push(...((await this.watcher?.follow(p, item?.type === 'directory', published === 'directory')) ?? []))
     }
@@ -90,11 +93,17 @@ export class LocalSide {
   private async publishGoneContents(dir: string): Promise<void> {
     await this.publisher.commit() // records() reads what is flushed
     const held: string[] = []
-    for await (const [sub, record] of this.opts.index.records(dir)) if (record.kind !== 'deleted') held.push(sub)
+    for await (const [sub, record] of this.opts.index.records(dir)) if (record.kind !== 'deleted' && !this.ignores(sub, record)) held.push(sub)
     for (const sub of held.reverse()) {
       const found = await scanPath(this.fs.root, sub).catch(() => null)
       if (found?.type !== 'error') await this.publishOne(sub, found)
     }
+  }
+
+  // A recorded path the ignore rules now cover (they changed since it was
+  // published) is left alone: gone from here, it must not be deleted on peers.
+  private ignores(p: string, record: IndexRecord | null): boolean {
+    return this.rules.isIgnored(p, record?.kind === 'directory')
   }
 
   // What the path's local change is (published, or kept back in receive-only mode), null for none.

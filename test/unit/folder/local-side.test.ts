@@ -72,4 +72,24 @@ describe('LocalSide', () => {
     expect((await index.get('/arriving/deep/c.txt'))?.kind).toBe('file')
     expect(await kindOf('/keep/a.txt')).toBe('file')
   })
+  test('a file the ignore rules come to cover is never published as deleted, gone or not', async () => {
+    const { root, side, drives, index, kindOf } = await setup({ 'a.log': 'log', 'b.txt': 'b', 'logs/c.txt': 'c' })
+    await side.rescan()
+    await side.close()
+    await fs.writeFile(path.join(root, '.hyperfoldignore'), '*.log\nlogs/\n')
+    const again = await LocalSide.start({
+      ...{ root, deviceId: 'dev', drives, index, receiveOnly: false },
+      ...{ onbatch: () => undefined, activity: () => undefined },
+      onerror: (err) => {
+        throw err
+      }
+    })
+    cleanups.push(() => again.close())
+    expect(await again.rescan()).toBe(1) // the ignore file itself
+    await fs.rm(path.join(root, 'a.log'))
+    await fs.rm(path.join(root, 'logs'), { recursive: true })
+    expect(await again.rescan()).toBe(0)
+    await again.publishPaths(['/a.log', '/logs'])
+    expect([await kindOf('/a.log'), await kindOf('/logs'), await kindOf('/logs/c.txt')]).toEqual(['file', 'directory', 'file'])
+  })
 })
