@@ -85,6 +85,29 @@ describe('a folder tree on three devices', () => {
     expect(await exists(path.join(rootB, 'dir'))).toBe(false)
     expect(await fs.readFile(path.join(rootB, 'keep.txt'), 'utf8')).toBe('k')
   })
+
+  test('an edit of the ignore rules takes effect at once, on both sides, and deletes nothing', async () => {
+    const { nodes } = await joinedNodes(env, 2)
+    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
+    await writeTree(rootA, { 'old.log': 'kept', 'b.txt': 'b' })
+    await a.folders.share({ path: rootA, topic: 'family', name: 'Docs' })
+    await waitOffered(b, 'Docs')
+    await b.folders.sync({ folder: 'Docs', path: rootB })
+    await settle(nodes)
+
+    await fs.writeFile(path.join(rootA, '.hyperfoldignore'), '*.log\n')
+    await waitFor(() => exists(path.join(rootB, '.hyperfoldignore')))
+    await settle(nodes)
+    await writeTree(rootA, { 'new.log': 'stays on A', 'after.txt': 'sent after new.log' })
+    await fs.rm(path.join(rootA, 'old.log'))
+    await writeTree(rootB, { 'from-b.log': 'stays on B' })
+    await waitFor(() => exists(path.join(rootB, 'after.txt')))
+    await settle(nodes)
+
+    expect(Object.keys(await treeHashes(rootB)).sort()).toEqual(['after.txt', 'b.txt', 'from-b.log', 'old.log'])
+    expect(Object.keys(await treeHashes(rootA)).sort()).toEqual(['after.txt', 'b.txt', 'new.log'])
+  })
 })
 
 async function exists(p: string): Promise<boolean> {

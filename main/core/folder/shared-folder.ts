@@ -13,6 +13,7 @@ import type { FolderConfig } from './folder-config'
 import { FolderDrives, keyOf } from './folder-drives'
 import { entryAt } from './folder-history'
 import { FOLDER_MARKER } from './folder-path'
+import { IGNORE_FILE, IgnoreRules } from './ignore-rules'
 import { LocalIndex } from './local-index'
 import { LocalSide } from './local-side'
 import type { Progress } from './progress'
@@ -25,6 +26,7 @@ import { TaskQueue } from './task-queue'
 // 100,000 files a scan costs ~10 s of work, too much to repeat every few minutes.
 const RESCAN_MS = 60 * 60_000
 const EMIT_MS = 100
+const IGNORE_PATH = '/' + IGNORE_FILE
 
 export interface SharedFolderOptions {
   config: FolderConfig
@@ -50,6 +52,7 @@ export class SharedFolder extends ReadyResource {
   private lastError: string | null = null
   private localChanges = 0
   private readonly pulledTo = new Map<string, number>()
+  private turns: Promise<void> = Promise.resolve()
 
   constructor(opts: SharedFolderOptions) {
     super()
@@ -71,7 +74,7 @@ export class SharedFolder extends ReadyResource {
   // left would otherwise hold the task queue, and the close, forever.
   protected override async _close(): Promise<void> {
     await this.drives.closeRemotes()
-    await this.stopLocal()
+    await this.inTurn(() => this.stopLocal())
     if (this.emitTimer !== null) clearTimeout(this.emitTimer)
     await this.index.close()
     await this.drives.close()
@@ -136,7 +139,10 @@ export class SharedFolder extends ReadyResource {
     }
     this.local = await LocalSide.start({
       ...{ root, deviceId: this.opts.deviceId, drives: this.drives, index: this.index, receiveOnly: this.config.mode === 'receive-only' },
-      onbatch: (paths) => void this.queue.push(() => this.publishPaths(paths)),
+      onbatch: (paths) => {
+        void this.queue.push(() => this.publishPaths(paths))
+        if (paths.includes(IGNORE_PATH)) this.reloadRules().catch((err: unknown) => this.fail(err))
+      },
       onerror: (err) => this.fail(err),
       activity: (kind, p, message) => this.activity(kind, p, message)
     })
@@ -159,19 +165,46 @@ export class SharedFolder extends ReadyResource {
   // Peers' drives are closed and opened again around the stop, for the same
   // reason as in _close: a pull stuck on a peer that left must not hold pause.
   async pause(): Promise<void> {
-    const writers = this.drives.writers()
-    await this.drives.closeRemotes()
-    await this.stopLocal()
-    for (const writer of writers) await this.addWriter(writer)
-    this.state = 'paused'
+    await this.inTurn(async () => {
+      const writers = this.drives.writers()
+      await this.drives.closeRemotes()
+      await this.stopLocal()
+      for (const writer of writers) await this.addWriter(writer)
+      this.state = 'paused'
+    })
     this.emitSoon()
   }
 
   async resume(): Promise<void> {
-    if (this.state === 'paused') this.state = 'idle'
-    this.lastError = null
-    if (this.config.path !== null) await this.startLocal(this.config.path)
+    await this.inTurn(async () => {
+      if (this.state === 'paused') this.state = 'idle'
+      this.lastError = null
+      if (this.config.path !== null) await this.startLocal(this.config.path)
+    })
     this.emitSoon()
+  }
+
+  // The ignore rules changed: the local side starts again under the new ones,
+  // so that the watcher and a full scan take in what they now leave in.
+  private async reloadRules(): Promise<void> {
+    await this.inTurn(async () => {
+      if (this.local === null || this.closing !== null || this.config.path === null) return
+      // Rules that cannot be read keep the old ones running, and say why.
+      const readable = await IgnoreRules.load(this.config.path).then(
+        () => true,
+        (err: unknown) => (this.activity('error', IGNORE_PATH, toApiError(err).message), false)
+      )
+      if (!readable) return
+      await this.stopLocal()
+      await this.startLocal(this.config.path)
+    })
+  }
+
+  // Pause, resume, close and a reload of the rules each stop or start the local side: one at a time.
+  private inTurn(fn: () => Promise<void>): Promise<void> {
+    const turn = this.turns.then(fn)
+    this.turns = turn.catch(() => undefined)
+    return turn
   }
 
   private schedulePull(writer: string): void {
