@@ -17,6 +17,8 @@ import { type JoinedTopicEntry, TopicRegistry, describeTopic } from './topic-reg
 import { VERSION } from './version'
 import { Folders } from './folders'
 
+const ROUTINE_DISCONNECTS = new Set(['ECONNRESET', 'EPIPE'])
+
 const MEMBERSHIP_TIMEOUT_MS = 15_000
 // Round-trip time and bytes in/out change all the time; a UI redraws them at this pace.
 const PEER_STATS_MS = 2_000
@@ -84,7 +86,11 @@ export class HyperfoldNode extends ReadyResource {
         keyPair: this.identity.keyPair,
         bootstrap: this.opts.bootstrap,
         onconnection: (conn) => this.onconnection(conn),
-        onerror: (conn, err) => this.log(`connection to ${deviceIdOf(conn.remotePublicKey)}: ${err.message}`)
+        onerror: (conn, err) => {
+          // A peer that goes away, or the second of two connections made at once being dropped: the peer table tells.
+          if (ROUTINE_DISCONNECTS.has((err as NodeJS.ErrnoException).code ?? '')) return
+          this.log(`connection to ${deviceIdOf(conn.remotePublicKey)}: ${err.message}`)
+        }
       })
       await this.network.ready()
       await Promise.all(this.state.topics.map((stored) => this.startTopic(stored)))
