@@ -30,10 +30,13 @@ const DEFAULT_RULES = [
 const OWN_RULES = [FOLDER_MARKER, `${TEMP_PREFIX}*`]
 
 export class IgnoreRules {
+  // The ignore file's text, as loaded: what a reload compares to know whether anything changed.
+  readonly text: string
   private readonly matcher: Ignore
 
   // `ignore` matches case-insensitively on every OS, so all peers agree on what is ignored.
   private constructor(userRules: string) {
+    this.text = userRules
     this.matcher = ignore().add(DEFAULT_RULES).add(userRules).add(OWN_RULES)
   }
 

@@ -54,6 +54,10 @@ export class LocalSide {
     return side
   }
 
+  get rulesText(): string {
+    return this.rules.text
+  }
+
   // Stops watching; the caller lets the running task end, then commits.
   async close(): Promise<void> {
     await this.watcher?.close()

@@ -53,6 +53,7 @@ export class SharedFolder extends ReadyResource {
   private localChanges = 0
   private readonly pulledTo = new Map<string, number>()
   private turns: Promise<void> = Promise.resolve()
+  private reloadsPending = 0
 
   constructor(opts: SharedFolderOptions) {
     super()
@@ -101,7 +102,7 @@ export class SharedFolder extends ReadyResource {
 
   // In sync as far as this device knows: nothing queued, every writer's drive merged to its end.
   isSynced(): boolean {
-    if (this.local === null || this.state !== 'idle' || this.dirtyWriters.size > 0) return false
+    if (this.local === null || this.reloadsPending > 0 || this.state !== 'idle' || this.dirtyWriters.size > 0) return false
     if (this.config.mode === 'send-only') return true // it never takes what others write
     return this.drives.writers().every((w) => w === this.drives.ownKey || (this.pulledTo.get(w) ?? -1) >= this.drives.get(w)!.version)
   }
@@ -141,7 +142,7 @@ export class SharedFolder extends ReadyResource {
       ...{ root, deviceId: this.opts.deviceId, drives: this.drives, index: this.index, receiveOnly: this.config.mode === 'receive-only' },
       onbatch: (paths) => {
         void this.queue.push(() => this.publishPaths(paths))
-        if (paths.includes(IGNORE_PATH)) this.reloadRules().catch((err: unknown) => this.fail(err))
+        if (paths.includes(IGNORE_PATH)) this.rulesChanged()
       },
       onerror: (err) => this.fail(err),
       activity: (kind, p, message) => this.activity(kind, p, message)
@@ -184,19 +185,25 @@ export class SharedFolder extends ReadyResource {
     this.emitSoon()
   }
 
-  // The ignore rules changed: the local side starts again under the new ones,
-  // so that the watcher and a full scan take in what they now leave in.
+  // The ignore file changed, here or by a peer: the local side starts again
+  // under the new rules, so that the watcher and a full scan take in what they
+  // now leave in. Until then the folder is not in sync.
+  private rulesChanged(): void {
+    this.reloadsPending++
+    this.reloadRules()
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => this.reloadsPending--)
+  }
+
   private async reloadRules(): Promise<void> {
     await this.inTurn(async () => {
-      if (this.local === null || this.closing !== null || this.config.path === null) return
+      const root = this.config.path
+      if (this.local === null || this.closing !== null || root === null) return
       // Rules that cannot be read keep the old ones running, and say why.
-      const readable = await IgnoreRules.load(this.config.path).then(
-        () => true,
-        (err: unknown) => (this.activity('error', IGNORE_PATH, toApiError(err).message), false)
-      )
-      if (!readable) return
+      const next = await IgnoreRules.load(root).catch((err: unknown) => (this.activity('error', IGNORE_PATH, toApiError(err).message), null))
+      if (next === null || next.text === this.local?.rulesText) return
       await this.stopLocal()
-      await this.startLocal(this.config.path)
+      await this.startLocal(root)
     })
   }
 
@@ -275,6 +282,7 @@ export class SharedFolder extends ReadyResource {
 
   private activity(kind: FolderActivity['kind'], p: string, message: string): void {
     if (kind === 'refused' || kind === 'error') this.lastError = message
+    if (p === IGNORE_PATH && (kind === 'synced' || kind === 'deleted')) this.rulesChanged() // a peer's new rules
     this.opts.onactivity({ folder: this.config.id, kind, path: p, message, time: new Date().toISOString() })
   }
 
