@@ -27,6 +27,19 @@ describe('a folder tree on three devices', () => {
     for (let round = 0; round < 2; round++) for (const node of nodes) await node.folders.waitSynced('Docs', 30_000)
   }
 
+  // A shares a folder of these files, B syncs it, both settle.
+  async function twoSynced(files: Record<string, string>) {
+    const { nodes } = await joinedNodes(env, 2)
+    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
+    await writeTree(rootA, files)
+    const folder = await a.folders.share({ path: rootA, topic: 'family', name: 'Docs' })
+    await waitOffered(b, 'Docs')
+    await b.folders.sync({ folder: 'Docs', path: rootB })
+    await settle(nodes)
+    return { nodes, a, b, folderId: folder.id, rootA, rootB }
+  }
+
   test('a non-empty target merges, ignored files stay home, renames reach everyone', async () => {
     const { nodes } = await joinedNodes(env, 3)
     const [a, b, c] = nodes as [HyperfoldNode, HyperfoldNode, HyperfoldNode]
@@ -63,17 +76,10 @@ describe('a folder tree on three devices', () => {
   })
 
   test('a directory deleted before the files it held is removed once they are', async () => {
-    const { nodes } = await joinedNodes(env, 2)
-    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
-    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
-    await writeTree(rootA, { 'dir/x.txt': 'x', 'keep.txt': 'k' })
-    const folder = await a.folders.share({ path: rootA, topic: 'family', name: 'Docs' })
-    await waitOffered(b, 'Docs')
-    await b.folders.sync({ folder: 'Docs', path: rootB })
-    await settle(nodes)
+    const { a, b, folderId, rootB } = await twoSynced({ 'dir/x.txt': 'x', 'keep.txt': 'k' })
     await a.folders.pause('Docs') // only the tombstones below reach B
 
-    const drive = ownDrive(a, folder.id)
+    const drive = ownDrive(a, folderId)
     await appendTombstone(drive, '/dir', a.status().device.id)
     await waitFor(async () => (await b.folders.history('Docs', '/dir')).some((v) => v.deleted))
     await b.folders.waitSynced('Docs', 30_000)
@@ -87,14 +93,7 @@ describe('a folder tree on three devices', () => {
   })
 
   test('an edit of the ignore rules takes effect at once, on both sides, and deletes nothing', async () => {
-    const { nodes } = await joinedNodes(env, 2)
-    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
-    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
-    await writeTree(rootA, { 'old.log': 'kept', 'b.txt': 'b' })
-    await a.folders.share({ path: rootA, topic: 'family', name: 'Docs' })
-    await waitOffered(b, 'Docs')
-    await b.folders.sync({ folder: 'Docs', path: rootB })
-    await settle(nodes)
+    const { nodes, rootA, rootB } = await twoSynced({ 'old.log': 'kept', 'b.txt': 'b' })
 
     await fs.writeFile(path.join(rootA, '.hyperfoldignore'), '*.log\n')
     await waitFor(() => exists(path.join(rootB, '.hyperfoldignore')))
