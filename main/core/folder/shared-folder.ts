@@ -17,6 +17,7 @@ import { IGNORE_FILE, IgnoreRules } from './ignore-rules'
 import { LocalIndex } from './local-index'
 import { LocalSide } from './local-side'
 import type { Progress } from './progress'
+import { PullRetry } from './pull-retry'
 import { PullStopped, pullWriter } from './puller'
 import { scanPath } from './scanner'
 import { TaskQueue } from './task-queue'
@@ -54,6 +55,8 @@ export class SharedFolder extends ReadyResource {
   private readonly pulledTo = new Map<string, number>()
   private turns: Promise<void> = Promise.resolve()
   private reloadsPending = 0
+  private readonly retry = new PullRetry((writer) => this.schedulePull(writer))
+  private errorFromPull = false
 
   constructor(opts: SharedFolderOptions) {
     super()
@@ -154,6 +157,7 @@ export class SharedFolder extends ReadyResource {
 
   // Every task commits what it published; one that failed half-way leaves the rest to this commit.
   private async stopLocal(): Promise<void> {
+    this.retry.cancel()
     if (this.rescanTimer !== null) clearInterval(this.rescanTimer)
     this.rescanTimer = null
     const local = this.local
@@ -219,8 +223,29 @@ export class SharedFolder extends ReadyResource {
     this.dirtyWriters.add(writer)
     void this.queue.push(async () => {
       this.dirtyWriters.delete(writer)
-      await this.pull(writer)
+      await this.pullOrRetry(writer)
     })
+  }
+
+  // A failed pull is reported and tried again later; the first one to succeed
+  // after it clears the error it left.
+  private async pullOrRetry(writer: string): Promise<void> {
+    try {
+      await this.pull(writer)
+    } catch (err) {
+      if (err instanceof PullStopped) return
+      this.retry.failed(writer)
+      this.setError(toApiError(err).message)
+      this.errorFromPull = true
+      return
+    }
+    this.retry.succeeded(writer)
+    if (this.state === 'error' && this.errorFromPull && !this.retry.failing) {
+      this.state = 'idle'
+      this.lastError = null
+      this.errorFromPull = false
+      this.emitSoon()
+    }
   }
 
   private async rescan(): Promise<void> {
@@ -270,13 +295,13 @@ export class SharedFolder extends ReadyResource {
   }
 
   private setError(message: string): void {
+    this.errorFromPull = false
     this.state = 'error'
     this.lastError = message
     this.emitSoon()
   }
 
   private fail(err: unknown): void {
-    if (err instanceof PullStopped) return
     this.setError(toApiError(err).message)
   }
 
