@@ -1,5 +1,6 @@
 import fs from 'fs/promises'
 import path from 'path'
+import { execFileSync } from 'child_process'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { TestEnv, nextEvent } from '../helpers/env'
 import { joinedNodes, ownDrive, treeHashes, waitOffered, writeTree } from '../helpers/folders'
@@ -89,4 +90,44 @@ describe('folder safety and modes', () => {
     expect(a!.folders.list().map((f) => f.name)).toEqual(['Inner'])
     await expect(a!.folders.sync({ folder: 'Nothing', path: root })).rejects.toMatchObject({ code: 'FOLDER_NOT_FOUND' })
   })
+
+  // Root may write anywhere, so the file is made immutable (chattr +i), which stops root too.
+  test('a file that cannot be written is skipped and reported, untouched, the rest still syncs, and it follows once it can be', async (ctx) => {
+    const { nodes: [a, b] } = await joinedNodes(env, 2)
+    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
+    await writeTree(rootA, { 'a.txt': 'a1', 'locked.txt': 'old' })
+    await a!.folders.share({ path: rootA, topic: 'family', name: 'Docs' })
+    await waitOffered(b!, 'Docs')
+    await b!.folders.sync({ folder: 'Docs', path: rootB })
+    await b!.folders.waitSynced('Docs', 30_000)
+    const locked = path.join(rootB, 'locked.txt')
+    try {
+      execFileSync('chattr', ['+i', locked], { stdio: 'ignore' })
+    } catch {
+      ctx.skip('this file system or user cannot make a file immutable')
+    }
+    env.defer(async () => execFileSync('chattr', ['-i', locked], { stdio: 'ignore' }))
+
+    const reported = nextEvent(b!, 'folder.activity', (act) => act.path === '/locked.txt' && act.kind === 'error')
+    await writeTree(rootA, { 'a.txt': 'a2', 'locked.txt': 'new', 'c.txt': 'c' })
+    expect((await reported).message).toBe(`Permission denied on ${locked}: check its owner and mode.`)
+    await waitUntilFile(path.join(rootB, 'c.txt'), 'c')
+    await waitUntilFile(path.join(rootB, 'a.txt'), 'a2')
+    expect(await fs.readFile(locked, 'utf8')).toBe('old')
+    expect((await fs.readdir(rootB)).filter((n) => n.startsWith('.hyperfold-tmp-'))).toEqual([])
+    expect(b!.folders.info('Docs').lastError).toMatch(/^Permission denied on /)
+
+    execFileSync('chattr', ['-i', locked])
+    await waitUntilFile(locked, 'new') // tried again by itself
+    await b!.folders.waitSynced('Docs', 60_000)
+    expect(b!.folders.info('Docs').lastError).toBeNull()
+  }, 120_000)
 })
+
+async function waitUntilFile(file: string, content: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if ((await fs.readFile(file, 'utf8').catch(() => null)) === content) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`${file} never came to hold ${JSON.stringify(content)}`)
+}

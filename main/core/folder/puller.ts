@@ -3,7 +3,8 @@
 // requests overlap; a directory removal waits until every path has been
 // applied, then removals run one at a time, deepest first, so a directory
 // empties before it goes. The index is committed every few hundred paths and,
-// with the writer's new watermark, at the end.
+// with the writer's new watermark, at the end; when a path could not be
+// applied, the watermark stays and the pull fails, to be tried again.
 import type Hyperdrive from 'hyperdrive'
 import type { FolderActivity } from '../../../contract/types'
 import { HyperfoldError, toApiError } from '../../../contract/errors'
@@ -40,12 +41,12 @@ export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperd
   const end = Math.min(to, drive.core.length)
   if (from < end) await drive.core.download({ start: from, end }).done()
   const changes = await changedPaths(writer, drive, from)
-  const progress = new Progress(changes.length, changes.reduce((sum, c) => sum + c.size, 0))
-  ctx.onprogress(progress)
+  const pull: Pull = { ctx, drive, progress: new Progress(changes.length, changes.reduce((sum, c) => sum + c.size, 0)), failed: [] }
+  ctx.onprogress(pull.progress)
   const later: Change[] = []
   let sinceCommit = 0
   await eachLimit(changes, CONCURRENCY, async (change) => {
-    if ((await applyOne(ctx, drive, progress, change, false)) === 'later') later.push(change)
+    if ((await applyOne(pull, change, false)) === 'later') later.push(change)
     stopIfClosed(drive)
     if (++sinceCommit >= COMMIT_EVERY) {
       sinceCommit = 0
@@ -53,8 +54,14 @@ export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperd
     }
   })
   later.sort((a, b) => (a.path < b.path ? 1 : -1))
-  for (const change of later) await applyOne(ctx, drive, progress, change, true)
+  for (const change of later) await applyOne(pull, change, true)
   stopIfClosed(drive)
+  if (pull.failed.length > 0) {
+    // What was applied stays; the watermark does not pass the paths that failed, so a later pull tries them again.
+    await ctx.publisher.commit()
+    ctx.onprogress(null)
+    throw pull.failed[0]
+  }
   ctx.index.setWatermark(writer, to)
   await ctx.publisher.commit()
   ctx.onprogress(null)
@@ -73,7 +80,15 @@ function stopIfClosed(drive: Hyperdrive): void {
   if (drive.closing !== null) throw new PullStopped()
 }
 
-async function applyOne(ctx: PullContext, drive: Hyperdrive, progress: Progress, change: Change, rmdir: boolean): Promise<'later' | null> {
+interface Pull {
+  ctx: PullContext
+  drive: Hyperdrive
+  progress: Progress
+  // Paths that could not be applied now but may be later (a file that cannot be written), as their errors.
+  failed: unknown[]
+}
+
+async function applyOne({ ctx, drive, progress, failed }: Pull, change: Change, rmdir: boolean): Promise<'later' | null> {
   let p: string
   try {
     p = parseFolderPath(change.path)
@@ -89,6 +104,8 @@ async function applyOne(ctx: PullContext, drive: Hyperdrive, progress: Progress,
     if (err instanceof HyperfoldError && err.code === 'DISK_FULL') throw err
     stopIfClosed(drive) // what failed was most likely the closed drive's read
     ctx.activity('error', p, toApiError(err).message)
+    // A refused path stays refused; anything else may work on a later try.
+    if (!(err instanceof HyperfoldError && err.code === 'PATH_UNSAFE')) failed.push(err)
   }
   if (results.some((r) => r.kind === 'later')) return 'later'
   let bytes = 0
