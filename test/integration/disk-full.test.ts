@@ -2,6 +2,7 @@ import fs from 'fs/promises'
 import path from 'path'
 import { execFileSync } from 'child_process'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { waitUntil } from '../helpers/cli'
 import { TestEnv } from '../helpers/env'
 import { joinedNodes, treeHashes, waitOffered } from '../helpers/folders'
 import type { HyperfoldNode } from '../../main/core/node'
@@ -36,24 +37,16 @@ describe('a disk that fills up while a folder syncs', () => {
     const target = path.join(small, 'Big')
     await b.folders.sync({ folder: 'Big', path: target })
 
-    await waitFor(() => b.folders.info('Big').state === 'error')
+    await waitUntil(async () => (b.folders.info('Big').state === 'error' ? true : undefined), 'the disk-full error')
     expect(b.folders.info('Big').lastError).toMatch(/^The disk is full: could not write /)
     const names = await fs.readdir(target)
     expect(names.filter((n) => n.startsWith('.hyperfold-tmp-'))).toEqual([])
     for (const name of names.filter((n) => n.startsWith('part-'))) expect((await fs.stat(path.join(target, name))).size).toBe(FILE_BYTES)
 
     execFileSync('mount', ['-o', 'remount,size=16m', small])
-    await waitFor(() => b.folders.info('Big').state === 'idle')
+    await waitUntil(async () => (b.folders.info('Big').state === 'idle' ? true : undefined), 'the retried pull')
     await b.folders.waitSynced('Big', 60_000)
     expect(b.folders.info('Big').lastError).toBeNull()
     expect(await treeHashes(target)).toEqual(await treeHashes(source))
   }, 120_000)
 })
-
-async function waitFor(check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the folder state')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}

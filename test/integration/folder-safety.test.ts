@@ -2,6 +2,7 @@ import fs from 'fs/promises'
 import path from 'path'
 import { execFileSync } from 'child_process'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { waitUntil } from '../helpers/cli'
 import { TestEnv, nextEvent } from '../helpers/env'
 import { joinedNodes, ownDrive, treeHashes, waitOffered, writeTree } from '../helpers/folders'
 import type { HyperfoldNode } from '../../main/core/node'
@@ -111,23 +112,19 @@ describe('folder safety and modes', () => {
     const reported = nextEvent(b!, 'folder.activity', (act) => act.path === '/locked.txt' && act.kind === 'error')
     await writeTree(rootA, { 'a.txt': 'a2', 'locked.txt': 'new', 'c.txt': 'c' })
     expect((await reported).message).toBe(`Permission denied on ${locked}: check its owner and mode.`)
-    await waitUntilFile(path.join(rootB, 'c.txt'), 'c')
-    await waitUntilFile(path.join(rootB, 'a.txt'), 'a2')
+    await waitUntil(() => fileHolds(path.join(rootB, 'c.txt'), 'c'), 'c.txt on B')
+    await waitUntil(() => fileHolds(path.join(rootB, 'a.txt'), 'a2'), 'the edit of a.txt on B')
     expect(await fs.readFile(locked, 'utf8')).toBe('old')
     expect((await fs.readdir(rootB)).filter((n) => n.startsWith('.hyperfold-tmp-'))).toEqual([])
     expect(b!.folders.info('Docs').lastError).toMatch(/^Permission denied on /)
 
     execFileSync('chattr', ['-i', locked])
-    await waitUntilFile(locked, 'new') // tried again by itself
+    await waitUntil(() => fileHolds(locked, 'new'), 'the retry of locked.txt') // tried again by itself
     await b!.folders.waitSynced('Docs', 60_000)
     expect(b!.folders.info('Docs').lastError).toBeNull()
   }, 120_000)
 })
 
-async function waitUntilFile(file: string, content: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if ((await fs.readFile(file, 'utf8').catch(() => null)) === content) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`${file} never came to hold ${JSON.stringify(content)}`)
+async function fileHolds(file: string, content: string): Promise<true | undefined> {
+  return (await fs.readFile(file, 'utf8').catch(() => null)) === content ? true : undefined
 }

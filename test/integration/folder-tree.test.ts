@@ -1,6 +1,7 @@
 import fs from 'fs/promises'
 import path from 'path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { waitUntil } from '../helpers/cli'
 import { TestEnv } from '../helpers/env'
 import { joinedNodes, ownDrive, treeHashes, waitOffered, writeTree } from '../helpers/folders'
 import type { HyperfoldNode } from '../../main/core/node'
@@ -63,7 +64,7 @@ describe('a folder tree on three devices', () => {
     await fs.rename(path.join(rootA, 'a.txt'), path.join(rootA, 'renamed.txt'))
     await fs.rename(path.join(rootA, 'dir'), path.join(rootA, 'moved'))
     await fs.mkdir(path.join(rootB, 'empty/nested'), { recursive: true })
-    await waitFor(async () => (await exists(path.join(rootC, 'moved/x.txt'))) && (await exists(path.join(rootA, 'empty/nested'))))
+    await waitUntil(async () => ((await exists(path.join(rootC, 'moved/x.txt'))) && (await exists(path.join(rootA, 'empty/nested'))) ? true : undefined), 'the changes on every device')
     await settle(nodes)
 
     const after = ['mine.txt', 'moved/x.txt', 'renamed.txt']
@@ -81,12 +82,12 @@ describe('a folder tree on three devices', () => {
 
     const drive = ownDrive(a, folderId)
     await appendTombstone(drive, '/dir', a.status().device.id)
-    await waitFor(async () => (await b.folders.history('Docs', '/dir')).some((v) => v.deleted))
+    await waitUntil(async () => ((await b.folders.history('Docs', '/dir')).some((v) => v.deleted) ? true : undefined), 'the tombstone on B')
     await b.folders.waitSynced('Docs', 30_000)
     expect(await fs.readFile(path.join(rootB, 'dir/x.txt'), 'utf8')).toBe('x') // it still holds a file: it stays
 
     await appendTombstone(drive, '/dir/x.txt', a.status().device.id)
-    await waitFor(async () => !(await exists(path.join(rootB, 'dir/x.txt'))))
+    await waitUntil(async () => ((await exists(path.join(rootB, 'dir/x.txt'))) ? undefined : true), 'the file removed on B')
     await b.folders.waitSynced('Docs', 30_000)
     expect(await exists(path.join(rootB, 'dir'))).toBe(false)
     expect(await fs.readFile(path.join(rootB, 'keep.txt'), 'utf8')).toBe('k')
@@ -96,12 +97,12 @@ describe('a folder tree on three devices', () => {
     const { nodes, rootA, rootB } = await twoSynced({ 'old.log': 'kept', 'b.txt': 'b' })
 
     await fs.writeFile(path.join(rootA, '.hyperfoldignore'), '*.log\n')
-    await waitFor(() => exists(path.join(rootB, '.hyperfoldignore')))
+    await waitUntil(async () => ((await exists(path.join(rootB, '.hyperfoldignore'))) ? true : undefined), 'the rules on B')
     await settle(nodes)
     await writeTree(rootA, { 'new.log': 'stays on A', 'after.txt': 'sent after new.log' })
     await fs.rm(path.join(rootA, 'old.log'))
     await writeTree(rootB, { 'from-b.log': 'stays on B' })
-    await waitFor(() => exists(path.join(rootB, 'after.txt')))
+    await waitUntil(async () => ((await exists(path.join(rootB, 'after.txt'))) ? true : undefined), 'after.txt on B')
     await settle(nodes)
 
     expect(Object.keys(await treeHashes(rootB)).sort()).toEqual(['after.txt', 'b.txt', 'from-b.log', 'old.log'])
@@ -114,12 +115,4 @@ async function exists(p: string): Promise<boolean> {
     () => true,
     () => false
   )
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the change to reach every device')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }

@@ -50,7 +50,7 @@ export class Publisher {
   // `disk` is the path as found on disk now, null when it is gone; `record`
   // what the index holds for it, when the caller has read it already.
   async publish(path: string, disk: ScanEntry | null, known?: IndexRecord | null): Promise<Published> {
-    const record = known !== undefined ? known : await this.ctx.index.get(path)
+    const record = await this.recordOf(path, known)
     const change = await this.changeOf(path, record, disk)
     if (change === 'file') return this.publishFile(path, record)
     if (change === 'directory') return this.publishEntry(path, 'directory', record)
@@ -60,7 +60,11 @@ export class Publisher {
 
   // What publish() would append, without appending it (receive-only folders report it).
   async pending(path: string, disk: ScanEntry | null, known?: IndexRecord | null): Promise<Published> {
-    return this.changeOf(path, known !== undefined ? known : await this.ctx.index.get(path), disk)
+    return this.changeOf(path, await this.recordOf(path, known), disk)
+  }
+
+  private async recordOf(path: string, known: IndexRecord | null | undefined): Promise<IndexRecord | null> {
+    return known !== undefined ? known : this.ctx.index.get(path)
   }
 
   // Appends what is staged, then flushes the index, in that order: an index

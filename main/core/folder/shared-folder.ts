@@ -235,8 +235,7 @@ export class SharedFolder extends ReadyResource {
     } catch (err) {
       if (err instanceof PullStopped) return
       this.retry.failed(writer)
-      this.setError(toApiError(err).message)
-      this.errorFromPull = true
+      this.setError(toApiError(err).message, true)
       return
     }
     this.retry.succeeded(writer)
@@ -294,8 +293,8 @@ export class SharedFolder extends ReadyResource {
     this.emitSoon()
   }
 
-  private setError(message: string): void {
-    this.errorFromPull = false
+  private setError(message: string, fromPull = false): void {
+    this.errorFromPull = fromPull
     this.state = 'error'
     this.lastError = message
     this.emitSoon()
