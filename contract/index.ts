@@ -18,6 +18,7 @@ import {
 
 export * from './types'
 export * from './errors'
+export * from './text'
 
 type Keys<I extends z.ZodObject> = readonly (keyof z.infer<I> & string)[]
 
@@ -41,7 +42,15 @@ const label = z.string().trim().min(1, 'A label cannot be empty.').max(64, 'A la
 const keyphrase = z.string({ error: 'A keyphrase is required.' })
 const topicRef = z.string({ error: 'A topic id or label is required.' }).min(1, 'A topic id or label is required.')
 const folderRef = z.string({ error: 'A folder name or id is required.' }).min(1, 'A folder name or id is required.')
-const localPath = z.string({ error: 'A path is required.' }).min(1, 'A path is required.').max(4096)
+// A path on the node's machine must be absolute: the node has no idea of the
+// caller's directory (the CLI resolves from its own). The node checks again for its platform.
+const ABSOLUTE_ANYWHERE = /^(\/|[A-Za-z]:[\\/]|\\\\)/
+const localPath = z
+  .string({ error: 'A path is required.' })
+  .min(1, 'A path is required.')
+  .max(4096, 'A path is at most 4096 characters.')
+  .refine((p) => !p.includes('\0'), 'A path cannot contain a NUL character.')
+  .refine((p) => ABSOLUTE_ANYWHERE.test(p), 'A path on this device must be absolute, like /home/me/Photos.')
 const filePath = z.string({ error: 'A path in the folder is required.' }).min(1).max(4096)
 const mode = z.enum(FOLDER_MODES, { error: `The mode is one of ${FOLDER_MODES.join(', ')}.` })
 

@@ -2,7 +2,7 @@
 // the contract, the input against its schema, and any failure comes back as
 // an { code, message } a person can read.
 import { z } from 'zod'
-import { type ApiError, type CommandName, commands, errors, isCommandName, toApiError } from '../../contract'
+import { type ApiError, type CommandName, commands, errors, isCommandName, showInput, toApiError } from '../../contract'
 import type { Handlers } from './handlers'
 
 export type Outcome = { ok: true; result: unknown } | { ok: false; error: ApiError }
@@ -26,6 +26,6 @@ async function run<K extends CommandName>(handlers: Handlers, name: K, input: un
 function describeIssues(error: z.ZodError): string {
   const issue = error.issues[0]
   if (issue === undefined) return 'Invalid input.'
-  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''
-  return `${where}${issue.message}`
+  const where = issue.path.length > 0 ? `${showInput(issue.path.join('.'))}: ` : ''
+  return `${where}${showInput(issue.message, 200)}`
 }

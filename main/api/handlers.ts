@@ -1,6 +1,7 @@
 // The node's side of the contract: one handler per command. The mapped type
 // makes a command without a handler a compile error.
 import type { CommandInput, CommandName, CommandResult } from '../../contract'
+import { dataDirError } from '../core/data-dir'
 import type { HyperfoldNode } from '../core/node'
 
 export type Handlers = {
@@ -8,7 +9,7 @@ export type Handlers = {
 }
 
 export function createHandlers(node: HyperfoldNode): Handlers {
-  return {
+  return withDataDirErrors(node, {
     status: async ({ folder, waitSynced, timeout }) => {
       if (folder === undefined) return node.status()
       const info = waitSynced ? await node.folders.waitSynced(folder, (timeout ?? 60) * 1000) : node.folders.info(folder)
@@ -30,5 +31,31 @@ export function createHandlers(node: HyperfoldNode): Handlers {
     pause: ({ folder }) => node.folders.pause(folder),
     resume: ({ folder }) => node.folders.resume(folder),
     remove: ({ folder }) => node.folders.remove(folder)
+  })
+}
+
+// A write into the data dir that fails (read-only, full, wrong owner) is told
+// as the data dir's problem, whichever command ran into it.
+function withDataDirErrors(node: HyperfoldNode, handlers: Handlers): Handlers {
+  const entries = Object.entries(handlers) as [string, (input: unknown) => unknown][]
+  const wrapped = entries.map(([name, handler]) => [
+    name,
+    async (input: unknown) => {
+      try {
+        return await handler(input)
+      } catch (err) {
+        const dir = dataDirOf(node)
+        throw (dir === null ? null : dataDirError(err, dir)) ?? err
+      }
+    }
+  ])
+  return Object.fromEntries(wrapped) as Handlers
+}
+
+function dataDirOf(node: HyperfoldNode): string | null {
+  try {
+    return node.status().dataDir
+  } catch {
+    return null // closing: nothing to tell about its data dir
   }
 }

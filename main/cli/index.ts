@@ -2,7 +2,7 @@
 // comes from the API contract and is sent to the node running on --data-dir.
 import path from 'path'
 import { Command, CommanderError } from 'commander'
-import { HyperfoldError, toApiError } from '../../contract'
+import { HyperfoldError, escapeControls, toApiError } from '../../contract'
 import { type Bootstrap, parseBootstrap } from '../core/bootstrap'
 import { VERSION } from '../core/version'
 import { addContractCommands } from './contract-commands'
@@ -90,6 +90,6 @@ function definedOnly(opts: RawGlobals): RawGlobals {
 function fail(err: unknown): void {
   const error = toApiError(err)
   if (json()) process.stdout.write(JSON.stringify({ ok: false, error }) + '\n')
-  else process.stderr.write(`hyperfold: ${error.message}\n`)
+  else process.stderr.write(`hyperfold: ${escapeControls(error.message)}\n`)
   process.exitCode = 1
 }

@@ -2,6 +2,7 @@
 import path from 'path'
 import { fileURLToPath } from 'url'
 import { existsSync } from 'fs'
+import { escapeControls } from '../../contract/text'
 import type { Bootstrap } from '../core/bootstrap'
 import { HyperfoldNode } from '../core/node'
 import { createHandlers } from '../api/handlers'
@@ -73,7 +74,7 @@ function announce(opts: ServeOptions, node: HyperfoldNode, server: ApiServer): v
   }
   const network = status.network === 'public' ? 'the public DHT' : `local DHT ${status.bootstrap.join(', ')}`
   process.stdout.write(
-    `Hyperfold is running as "${status.device.name}" (${status.device.id}) on ${network}.\n` +
+    `Hyperfold is running as "${escapeControls(status.device.name)}" (${status.device.id}) on ${network}.\n` +
       `Open ${server.url}\nData dir: ${status.dataDir}. Stop with Ctrl-C.\n`
   )
 }

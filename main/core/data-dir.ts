@@ -66,6 +66,17 @@ export class DataDir {
   }
 }
 
+// A failed system call on a file inside the data dir, said as the data dir's
+// problem (read-only, full, wrong owner); null for any other error.
+export function dataDirError(err: unknown, dir: string): HyperfoldError | null {
+  const { code, path: file } = (err ?? {}) as { code?: unknown; path?: unknown }
+  if (typeof file !== 'string' || !WRITE_FAILURES.has(code as string)) return null
+  const inside = path.relative(dir, path.resolve(file))
+  return inside.startsWith('..') || path.isAbsolute(inside) ? null : notWritable(dir, err)
+}
+
+const WRITE_FAILURES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'])
+
 function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false
   try {
@@ -83,7 +94,8 @@ function notWritable(dir: string, err: unknown): HyperfoldError {
     EACCES: 'permission denied',
     EPERM: 'permission denied',
     EROFS: 'the disk is read-only',
-    ENOSPC: 'the disk is full'
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk is full'
   }
   return new HyperfoldError('DATA_DIR_NOT_WRITABLE', `Cannot use ${dir} as data dir: ${why[code] ?? code}.`)
 }

@@ -1,13 +1,13 @@
 // The shared folders of this node: the ones synced or shared here, the ones
 // peers offer on our topics, and the commands on both.
-import fs from 'fs/promises'
 import type { Readable } from 'stream'
 import path from 'path'
 import { randomBytes } from 'crypto'
 import z32 from 'z32'
 import type Corestore from 'corestore'
 import type { FileEntry, FileVersion, Folder, FolderActivity, FolderMode } from '../../contract/types'
-import { HyperfoldError, errors } from '../../contract/errors'
+import { HyperfoldError, errors, systemError } from '../../contract/errors'
+import { showInput } from '../../contract/text'
 import { writeFileAtomic } from './atomic-file'
 import type { Catalog } from './catalog'
 import { listDirectory } from './folder/folder-browser'
@@ -15,7 +15,7 @@ import type { FolderConfig } from './folder/folder-config'
 import { listVersions, publicVersion } from './folder/folder-history'
 import { FolderOffers } from './folder/folder-offers'
 import { parseFolderPath } from './folder/folder-path'
-import { checkFolderRoot, markFolderRoot, unmarkFolderRoot } from './folder/folder-root'
+import { checkFileTarget, checkFolderRoot, markFolderRoot, unmarkFolderRoot } from './folder/folder-root'
 import { resolve } from './folder/merge'
 import { SharedFolder } from './folder/shared-folder'
 import type { NodeState } from './node-state'
@@ -129,10 +129,11 @@ export class Folders {
   }
 
   async get(ref: string, file: string, to: string): Promise<{ path: string; bytes: number }> {
-    const target = path.resolve(to)
-    if ((await fs.stat(target).catch(() => null))?.isDirectory()) throw invalidInput(`${target} is a folder; name the file to write.`)
+    const target = await checkFileTarget(to, this.opts.dataDir)
     const { size, stream } = await this.openFile(ref, file)
-    await writeFileAtomic(target, stream, 0o644)
+    await writeFileAtomic(target, stream, 0o644).catch((err: unknown) => {
+      throw systemError(err, target) ?? err // named by the target, not by its temp file
+    })
     return { path: target, bytes: size }
   }
 
@@ -268,7 +269,7 @@ function sameName(a: string, b: string): boolean {
 }
 
 function notFound(ref: string): HyperfoldError {
-  return new HyperfoldError('FOLDER_NOT_FOUND', `No folder named or with id "${ref}" here or offered by a peer (see the folder list).`)
+  return new HyperfoldError('FOLDER_NOT_FOUND', `No folder named or with id "${showInput(ref)}" here or offered by a peer (see the folder list).`)
 }
 
 function invalidInput(message: string): HyperfoldError {

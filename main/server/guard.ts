@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'http'
 import { timingSafeEqual } from 'crypto'
 import { HyperfoldError, errors } from '../../contract/errors'
+import { showInput } from '../../contract/text'
 import { TOKEN_PARAM, tokenCookie } from '../../contract/wire'
 
 export class RequestGuard {
@@ -24,7 +25,7 @@ export class RequestGuard {
   check(req: IncomingMessage, url: URL): 'header' | 'query' | 'cookie' {
     if (!this.hosts.has(req.headers.host ?? '')) throw errors.forbidden('Requests must be addressed to 127.0.0.1 or localhost.')
     const origin = req.headers.origin
-    if (origin !== undefined && !this.origins.has(origin)) throw errors.forbidden(`Origin ${origin} may not use this node.`)
+    if (origin !== undefined && !this.origins.has(origin)) throw errors.forbidden(`Origin ${showInput(origin)} may not use this node.`)
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
     if (bearer !== undefined) return this.expect(bearer, 'header')
     const query = url.searchParams.get(TOKEN_PARAM)

@@ -7,7 +7,7 @@ import { pipeline } from 'stream/promises'
 import { randomBytes } from 'crypto'
 import ReadyResource from 'ready-resource'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { type EventMessage, HyperfoldError, commands, errors, fromApiError, toApiError } from '../../contract'
+import { type EventMessage, HyperfoldError, commands, errors, fromApiError, showInput, toApiError } from '../../contract'
 import { API_PREFIX, FILE_PATH, type ReplyFrame, WS_PATH, tokenCookie } from '../../contract/wire'
 import { dispatch } from '../api/dispatch'
 import type { Handlers } from '../api/handlers'
@@ -68,14 +68,16 @@ export class ApiServer extends ReadyResource {
 
   private async onrequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const url = requestUrl(req)
       const how = this.guard!.check(req, url)
       if (how === 'query') res.setHeader('set-cookie', `${tokenCookie(this.port)}=${this.token}; HttpOnly; SameSite=Strict; Path=/`)
       if (url.pathname === FILE_PATH) await this.onfile(req, res, url)
       else if (url.pathname.startsWith(API_PREFIX)) await this.onapi(req, res, url.pathname.slice(API_PREFIX.length))
       else await this.onpage(req, res, url.pathname)
     } catch (err) {
-      sendJson(res, err instanceof HyperfoldError ? statusOf(err) : 500, { ok: false, error: toApiError(err) })
+      const error = toApiError(err)
+      if (res.headersSent) res.destroy() // failed mid-answer: cutting the connection is all that is left to say
+      else sendJson(res, statusOf(fromApiError(error)), { ok: false, error })
     }
   }
 
@@ -107,7 +109,7 @@ export class ApiServer extends ReadyResource {
     if (req.method !== 'GET') throw errors.badInput('Only GET is served here.')
     const dir = this.opts.staticDir
     if (dir && (await serveStatic(dir, pathname, res))) return
-    if (pathname !== '/') throw errors.badInput(`Nothing at ${pathname}.`)
+    if (pathname !== '/') throw errors.badInput(`Nothing at ${showInput(pathname)}.`)
     const status = await dispatch(this.opts.handlers, 'status', {})
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
     res.end(statusPage(status))
@@ -115,9 +117,10 @@ export class ApiServer extends ReadyResource {
 
   private onupgrade(req: IncomingMessage, socket: Duplex): void {
     socket.on('error', () => socket.destroy())
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    let url: URL
     try {
-      if (url.pathname !== WS_PATH) throw errors.badInput(`Nothing at ${url.pathname}.`)
+      url = requestUrl(req)
+      if (url.pathname !== WS_PATH) throw errors.badInput(`Nothing at ${showInput(url.pathname)}.`)
       this.guard!.check(req, url)
     } catch (err) {
       const status = err instanceof HyperfoldError ? statusOf(err) : 400
@@ -149,6 +152,17 @@ export class ApiServer extends ReadyResource {
   private broadcast(message: EventMessage): void {
     const text = JSON.stringify(message)
     for (const client of this.wss.clients) if (client.readyState === client.OPEN) client.send(text)
+  }
+}
+
+// Only the path form ("/api/x?y") is taken: "//host/x" would otherwise parse with a host of its own.
+function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? '/'
+  if (!target.startsWith('/')) throw errors.badInput('A request must name a path starting with "/".')
+  try {
+    return new URL(`http://127.0.0.1${target}`)
+  } catch {
+    throw errors.badInput('The request address is not a valid URL.')
   }
 }
 

@@ -2,6 +2,7 @@
 import fs from 'fs/promises'
 import path from 'path'
 import type { ServerResponse } from 'http'
+import { errors } from '../../contract/errors'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -27,8 +28,16 @@ const CSP = [
   "frame-ancestors 'none'"
 ].join('; ')
 
+function decodePath(urlPath: string): string {
+  try {
+    return decodeURIComponent(urlPath)
+  } catch {
+    throw errors.badInput('The address has a malformed %-escape.')
+  }
+}
+
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
-  const relative = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath).replace(/^\/+/, '')
+  const relative = urlPath === '/' ? 'index.html' : decodePath(urlPath).replace(/^\/+/, '')
   const file = path.resolve(root, relative)
   if (!file.startsWith(path.resolve(root) + path.sep)) return false
   let body: Buffer

@@ -5,9 +5,12 @@ import { z } from 'zod'
 import type { BlobId } from 'hyperdrive'
 import type { VersionVector } from './version-vector'
 
+// The latest time a JS Date can hold: a later mtime cannot be shown as a date, so such an entry is malformed.
+export const MAX_MTIME_MS = 8.64e15
+
 const Meta = z.object({
   device: z.string().regex(/^[a-z0-9]{1,64}$/),
-  mtime: z.number().int().nonnegative(),
+  mtime: z.number().int().nonnegative().max(MAX_MTIME_MS),
   size: z.number().int().nonnegative(),
   executable: z.boolean(),
   kind: z.enum(['file', 'directory', 'deleted']),
@@ -19,6 +22,12 @@ export type EntryMeta = Omit<z.infer<typeof Meta>, 'vv'> & { vv: VersionVector }
 export function parseEntryMeta(value: unknown): EntryMeta | null {
   const parsed = Meta.safeParse(value)
   return parsed.success ? parsed.data : null
+}
+
+// An mtime as ISO text; one out of a Date's range (never parsed, but drives are old) reads as the epoch.
+export function mtimeText(mtime: number): string {
+  const date = new Date(mtime)
+  return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString()
 }
 
 const Offset = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)

@@ -1,6 +1,7 @@
 // Lists a folder's merged state one directory at a time, straight from the
 // drives: this is how a peer's folder is browsed before (or without) syncing it.
 import type { FileEntry } from '../../../contract/types'
+import { mtimeText } from './entry-meta'
 import type { FolderDrives } from './folder-drives'
 import { resolve } from './merge'
 
@@ -18,7 +19,7 @@ export async function listDirectory(drives: FolderDrives, dir: string): Promise<
       path,
       kind: meta?.kind === 'file' ? 'file' : 'directory',
       size: meta?.size ?? 0,
-      mtime: new Date(meta?.mtime ?? 0).toISOString(),
+      mtime: mtimeText(meta?.mtime ?? 0),
       device: meta?.device ?? ''
     })
   }

@@ -7,7 +7,7 @@ import { constants, createReadStream, type Stats } from 'fs'
 import path from 'path'
 import { randomBytes } from 'crypto'
 import type { Readable } from 'stream'
-import { HyperfoldError } from '../../../contract/errors'
+import { HyperfoldError, systemError } from '../../../contract/errors'
 import { io } from './disk-io'
 import { FOLDER_MARKER, TEMP_PREFIX, foldCase, parseFolderPath, unsafePath } from './folder-path'
 
@@ -205,20 +205,11 @@ export async function caseTwin(dir: string, name: string): Promise<string | null
   return names?.find((other) => other !== name && foldCase(other) === folded) ?? null
 }
 
-// Disk errors a person can act on get a code and a plain message; the rest pass through.
+// Disk errors get a stable code and a plain message naming the path (see
+// systemError). ENOENT passes through: callers take it for "gone meanwhile".
 export function diskError(err: unknown, absPath: string): unknown {
-  switch ((err as NodeJS.ErrnoException).code) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return new HyperfoldError('DISK_FULL', `The disk is full: could not write ${absPath}.`)
-    case 'EACCES':
-    case 'EPERM':
-      return new HyperfoldError('PERMISSION_DENIED', `Permission denied on ${absPath}: check its owner and mode.`)
-    case 'EROFS':
-      return new HyperfoldError('PERMISSION_DENIED', `The disk holding ${absPath} is read-only.`)
-    default:
-      return err
-  }
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return err
+  return systemError(err, absPath) ?? err
 }
 
 async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8Array, options: WriteOptions): Promise<Written> {

@@ -3,7 +3,7 @@
 import type Hyperdrive from 'hyperdrive'
 import type { DriveEntry } from 'hyperdrive'
 import type { FileVersion } from '../../../contract/types'
-import { parseEntryMeta } from './entry-meta'
+import { mtimeText, parseEntryMeta } from './entry-meta'
 import type { FolderDrives } from './folder-drives'
 
 export interface StoredVersion extends FileVersion {
@@ -29,7 +29,7 @@ export async function listVersions(drives: FolderDrives, path: string): Promise<
         seq: (await visibleAt(drive, path, node.seq)) - 1,
         executable: node.value.executable === true,
         device: meta.device,
-        time: new Date(meta.mtime).toISOString(),
+        time: mtimeText(meta.mtime),
         size: meta.size,
         deleted: meta.kind === 'deleted'
       })

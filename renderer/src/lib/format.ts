@@ -1,5 +1,12 @@
-// How numbers, ids and times read in the UI.
-import type { ConnectionType, Topic } from '../../../contract'
+// How numbers, ids, times and names read in the UI.
+import { type ConnectionType, type Topic, escapeControls } from '../../../contract'
+
+// A name a peer chose (device, folder, file): Svelte already keeps it from
+// being markup; this keeps its control characters (line breaks, bidi
+// overrides) visible as escapes instead of letting them reshape the text.
+export function shown(name: string): string {
+  return escapeControls(name)
+}
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB']
 

@@ -1,7 +1,7 @@
 // How a shared folder reads in the UI: its state, its mode, who has it, its
 // progress, and the sentences of the activity feed about its files.
 import type { Folder, FolderActivity, FolderMode, FolderProgress, FolderState } from '../../../contract'
-import { formatBytes, formatCount, formatRate, listOf } from '../lib/format'
+import { formatBytes, formatCount, formatRate, listOf, shown } from '../lib/format'
 
 const STATES: Record<FolderState, string> = {
   available: 'Available',
@@ -35,8 +35,9 @@ export function isLocal(folder: Folder): boolean {
 }
 
 export function sharedByLine(folder: Folder): string {
-  if (!isLocal(folder)) return folder.sharedBy.length === 0 ? 'No peer online offers it now' : `Offered by ${listOf(folder.sharedBy, 'nobody')}`
-  return folder.sharedBy.length === 0 ? 'No peer online has it yet' : `Also on ${listOf(folder.sharedBy, 'nobody')}`
+  const names = listOf(folder.sharedBy.map(shown), 'nobody')
+  if (!isLocal(folder)) return folder.sharedBy.length === 0 ? 'No peer online offers it now' : `Offered by ${names}`
+  return folder.sharedBy.length === 0 ? 'No peer online has it yet' : `Also on ${names}`
 }
 
 export function sizeLine(folder: Folder): string {
@@ -73,8 +74,9 @@ export function runsOf(folderId: string): string[] {
   return [`synced:${folderId}`, `deleted:${folderId}`]
 }
 
-export function activityLine(activity: FolderActivity, folderName: string): ActivityLine {
-  const { kind, path, message } = activity
+export function activityLine(activity: FolderActivity, name: string): ActivityLine {
+  const { kind } = activity
+  const [path, message, folderName] = [shown(activity.path), shown(activity.message), shown(name)]
   const latest = (n: number, verb: string, tail = '') =>
     n === 1 ? `${verb} ${path} in ${folderName}${tail}` : `${verb} ${n.toLocaleString()} files in ${folderName}${tail}, the latest ${path}`
   switch (kind) {

@@ -4,7 +4,7 @@
 import type { Device, JoinedTopic, NodeStatus, Peer, Topic } from '../../../contract'
 import { type ApiClient, messageOf } from '../api/client'
 import type { ConnectionState } from '../api/transport'
-import { shortId, topicName } from '../lib/format'
+import { shortId, shown, topicName } from '../lib/format'
 import type { ActivityLog } from './activity.svelte'
 import { peerChanges, peerLeft, peerRefused } from './activity-text'
 
@@ -59,9 +59,9 @@ export class NodeStore {
 
   // Files and versions name the device that wrote them by id: shown by name where this page knows it.
   deviceName(deviceId: string): string {
-    if (deviceId === this.#status?.device.id) return `${this.#status.device.name} (this device)`
+    if (deviceId === this.#status?.device.id) return `${shown(this.#status.device.name)} (this device)`
     const peer = this.#peers.find((p) => p.deviceId === deviceId) ?? this.#departed.find((p) => p.deviceId === deviceId)
-    return peer?.name ?? shortId(deviceId)
+    return peer === undefined ? shortId(deviceId) : shown(peer.name)
   }
 
   // Subscribes before loading, so no event between the snapshot and the subscription is lost.
