@@ -2,7 +2,7 @@
 // comes from the API contract and is sent to the node running on --data-dir.
 import path from 'path'
 import { Command, CommanderError } from 'commander'
-import { HyperfoldError, escapeControls, toApiError } from '../../contract'
+import { HyperfoldError, escapeControls, showInput, toApiError } from '../../contract'
 import { type Bootstrap, parseBootstrap } from '../core/bootstrap'
 import { VERSION } from '../core/version'
 import { addContractCommands } from './contract-commands'
@@ -48,7 +48,7 @@ program
     local = opts
     const port = opts.port === undefined ? undefined : Number(opts.port)
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
-      throw new HyperfoldError('BAD_INPUT', `Bad port "${opts.port}": expected a number from 0 to 65535.`)
+      throw new HyperfoldError('BAD_INPUT', `Bad port "${showInput(opts.port)}": expected a number from 0 to 65535.`)
     }
     // Loaded on demand: the P2P stack is heavy, and every other command only talks to a running node.
     const { serve } = await import('./serve')

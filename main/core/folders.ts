@@ -91,7 +91,7 @@ export class Folders {
   async sync(input: { folder: string; path: string; mode?: FolderMode }): Promise<Folder> {
     const offer = this.findOffer(input.folder)
     const existing = this.open.get(offer.id)
-    if (existing?.config.path != null) throw invalidInput(`${existing.config.name} already syncs to ${existing.config.path}.`)
+    if (existing?.config.path != null) throw invalidInput(`${showInput(existing.config.name)} already syncs to ${existing.config.path}.`)
     const root = await checkFolderRoot(input.path, { create: true, dataDir: this.opts.dataDir, others: this.localPaths() })
     await existing?.close()
     this.open.delete(offer.id)
@@ -256,7 +256,7 @@ export class Folders {
 
   private checkName(name: string): void {
     if (name.trim() === '' || name.length > 255) throw invalidInput('A folder name must have 1 to 255 characters.')
-    if (this.findLocal(name, false) !== null) throw new HyperfoldError('FOLDER_NAME_TAKEN', `A folder named "${name}" is already shared here; give this one another name.`)
+    if (this.findLocal(name, false) !== null) throw new HyperfoldError('FOLDER_NAME_TAKEN', `A folder named "${showInput(name)}" is already shared here; give this one another name.`)
   }
 }
 
