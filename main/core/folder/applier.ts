@@ -170,13 +170,15 @@ export class Applier {
     return made
   }
 
-  // A directory whose deletion arrived while it still held files (from a peer
-  // that published them in that order, or a batch split between them) stayed;
-  // once its last file goes, it goes too. Only empty directories are removed.
+  // A directory whose deletion arrived while it still held live entries
+  // stayed (see kindOf); once the last of them goes, it goes too. Only empty
+  // directories are removed.
   private async removeDeletedParents(path: string): Promise<void> {
     for (let dir = parentOf(path); dir !== '/'; dir = parentOf(dir)) {
-      if ((await this.ctx.index.get(dir))?.kind !== 'deleted') return
+      const resolution = resolve(await this.ctx.drives.candidates(dir, { local: true }))
+      if (resolution?.winner.meta.kind !== 'deleted' || (await this.liveBelow(dir))) return
       if (!(await this.ctx.fs.rmdirIfEmpty(dir))) return
+      this.ctx.index.put(dir, { kind: 'deleted', size: 0, mtimeMs: 0, vv: resolution.vv }, await this.ctx.index.get(dir))
     }
   }
 

@@ -190,8 +190,9 @@ export class FolderFs {
     }
   }
 
-  // Like locate, for what is to be read or removed: where a file or a symlink
-  // stands on the way, nothing under the root is at the path (null).
+  // Like locate, for what is to be read or removed: where a file stands on
+  // the way, nothing under the root is at the path (null). A symlink on the
+  // way is still refused: it may lead to what is there.
   private async locateExisting(segments: string[]): Promise<string | null> {
     const clear = await this.checkDirs('/' + segments.join('/'), segments.slice(0, -1), false, false)
     return clear ? path.join(this.root, ...segments) : null
@@ -205,7 +206,7 @@ export class FolderFs {
   // Every component between the root and the target must be a real directory:
   // a symlink there could carry the operation outside the root. Past a missing
   // component nothing exists, so nothing more needs checking. Returns false for
-  // a component that is no directory, when not told to throw.
+  // a file on the way, when not told to throw.
   private async checkDirs(p: string, segments: string[], create: boolean, strict = true): Promise<boolean> {
     let dir = this.root
     for (const [i, segment] of segments.entries()) {
@@ -215,7 +216,7 @@ export class FolderFs {
       const stats = create ? await ensureDir(dir) : await lstatOrNull(dir)
       if (stats === null) return true
       if (!stats.isDirectory()) {
-        if (!strict) return false
+        if (!strict && stats.isFile()) return false
         throw unsafePath(p, `/${segments.slice(0, i + 1).join('/')} is ${kindOf(stats)}, not a directory`)
       }
       this.trustedDirs.set(dir, performance.now() + DIR_TRUST_MS)
