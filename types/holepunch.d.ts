@@ -251,6 +251,7 @@ declare module 'hyperdrive' {
     createWriteStream(path: string, opts?: { executable?: boolean; metadata?: unknown }): Writable
     createReadStream(path: string, opts?: { start?: number; end?: number; wait?: boolean; timeout?: number }): Readable
     readdir(path: string): AsyncIterable<string>
+    entries(range?: { gt?: string; gte?: string; lt?: string; lte?: string }, opts?: { wait?: boolean }): AsyncIterable<DriveEntry>
     diff(length: number, folder?: string): AsyncIterable<DiffNode<DriveEntryValue>>
     checkout(version: number): Hyperdrive
     symlink(path: string, target: string, opts?: { metadata?: unknown }): Promise<void>

@@ -11,7 +11,9 @@ import type { Publisher, PublisherContext } from './publisher'
 import { sameFile } from './publisher'
 import { type ScanEntry, scanPath } from './scanner'
 import { conflictCopyName } from './conflict-name'
-import { compareVectors } from './version-vector'
+import { type VersionVector, compareVectors, mergeVectors } from './version-vector'
+import { candidateOf } from './folder-drives'
+import type { EntryMeta } from './entry-meta'
 import { unsafePath } from './folder-path'
 
 export interface ApplierContext extends PublisherContext {
@@ -27,6 +29,9 @@ export type Applied =
 
 export class Applier {
   private readonly ctx: ApplierContext
+  // One repair of the directories on a path's way at a time: siblings applied
+  // together would each try to turn the same file into a directory.
+  private repairs: Promise<unknown> = Promise.resolve()
 
   constructor(ctx: ApplierContext) {
     this.ctx = ctx
@@ -34,13 +39,18 @@ export class Applier {
 
   // `known` is one writer's entry at the path, already in hand. Directories
   // are removed only with `rmdir`; without it they come back as 'later'.
-  async apply(path: string, known?: Candidate, rmdir = false): Promise<Applied[]> {
+  apply(path: string, known?: Candidate, rmdir = false): Promise<Applied[]> {
+    return this.applyAt(path, known, rmdir, true)
+  }
+
+  // `repair` is off for a parent applied by repairParents, which walks every parent itself.
+  private async applyAt(path: string, known: Candidate | undefined, rmdir: boolean, repair: boolean): Promise<Applied[]> {
     let resolution = resolve(await this.ctx.drives.candidates(path, { known }))
     if (resolution === null) return []
     let record = await this.ctx.index.get(path)
-    const disk = await this.diskEntry(path)
+    let disk = await this.diskEntry(path)
     if (changedHere(record, disk)) {
-      if (this.ctx.publisher.adopt(path, disk, resolution.winner, record)) {
+      if (this.ctx.publisher.adopt(path, disk, resolution, record)) {
         record = await this.ctx.index.get(path)
       } else {
         if (this.ctx.receiveOnly) return [{ kind: 'local-change' }]
@@ -48,39 +58,105 @@ export class Applier {
         await this.ctx.publisher.commit() // the merge below reads the drive
         resolution = resolve(await this.ctx.drives.candidates(path))!
         record = await this.ctx.index.get(path)
+        disk = await this.diskEntry(path)
       }
     }
-    const copies = await this.keepConflictCopies(path, resolution)
-    return [...copies, await this.applyWinner(path, resolution, record, rmdir)]
+    const kind = await this.kindOf(path, resolution)
+    const copies = await this.keepConflictCopies(path, resolution, kind)
+    if (repair && kind !== 'deleted') await this.repairParents(path)
+    return [...copies, await this.applyWinner(path, resolution, kind, record, disk, rmdir)]
   }
 
-  private async applyWinner(path: string, { winner }: Resolution, record: IndexRecord | null, rmdir: boolean): Promise<Applied> {
-    const { meta } = winner
-    if (record !== null && record.kind === meta.kind && compareVectors(record.vv, meta.vv) === 'equal') return { kind: 'unchanged' }
+  // What the merged state holds at the path. A live entry below it makes it a
+  // directory whatever its own winner says: a file or a deletion made without
+  // seeing what another device added inside the directory must not take that
+  // away (an edit beats a deletion, all the way up). The displaced file is
+  // kept as a conflict copy (see keepConflictCopies).
+  private async kindOf(path: string, { winner }: Resolution): Promise<EntryMeta['kind']> {
+    if (winner.meta.kind === 'directory') return 'directory'
+    return (await this.liveBelow(path)) ? 'directory' : winner.meta.kind
+  }
+
+  private async liveBelow(dir: string): Promise<boolean> {
+    const { drives } = this.ctx
+    for (const writer of drives.writers()) {
+      const drive = drives.get(writer)!
+      if (drive.version < 2) continue
+      const below = drive.entries({ gt: dir + '/', lt: dir + '0' }, { wait: false }) // '0' follows '/'
+      try {
+        for await (const entry of below) {
+          const kind = candidateOf(writer, entry)?.meta.kind
+          if (kind !== 'file' && kind !== 'directory') continue
+          const winner = resolve(await drives.candidates(entry.key, { local: true }))?.winner
+          if (winner !== undefined && winner.meta.kind !== 'deleted') return true
+        }
+      } catch {
+        continue // a block not here yet: that writer's part is judged when it arrives
+      }
+    }
+    return false
+  }
+
+  private async applyWinner(path: string, resolution: Resolution, kind: EntryMeta['kind'], record: IndexRecord | null, disk: ScanEntry | null, rmdir: boolean): Promise<Applied> {
+    const { winner, vv } = resolution
     const { fs, index } = this.ctx
-    if (meta.kind === 'deleted') {
+    if (record !== null && record.kind === kind && holds(record.vv, winner.meta.vv)) {
+      // The disk holds it already; the record takes in the losers' vectors, so that what it publishes next descends from them too.
+      if (compareVectors(record.vv, vv) !== 'after' && compareVectors(record.vv, vv) !== 'equal') index.put(path, { ...record, vv: mergeVectors(record.vv, vv) }, record)
+      return { kind: 'unchanged' }
+    }
+    if (kind === 'deleted') {
       if (record?.kind === 'directory' && !rmdir) return { kind: 'later' }
       if (record?.kind === 'file') await fs.remove(path)
       if (record?.kind === 'directory') await fs.rmdirIfEmpty(path)
-      index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv: meta.vv }, record)
+      index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv }, record)
       if (record?.kind === 'file') await this.removeDeletedParents(path)
       return { kind: 'deleted' }
     }
-    if (meta.kind === 'directory') {
+    if (kind === 'directory') {
+      // A file here lost to the directory (or was displaced by what is inside it): its bytes are in its writer's drive, or a conflict copy.
+      if (disk?.type === 'file') await fs.remove(path)
       await fs.mkdir(path)
-      index.put(path, { kind: 'directory', size: 0, mtimeMs: 0, vv: meta.vv }, record)
+      index.put(path, { kind: 'directory', size: 0, mtimeMs: 0, vv, ino: (await fs.stat(path))?.ino ?? 0 }, record)
       return { kind: 'directory' }
     }
+    // A directory here held only what the merged state deleted: what is left of it is empty directories.
+    if (disk?.type === 'directory' && !(await fs.removeEmptyTree(path))) throw unsafePath(path, 'a directory with files in it is in the way of the file')
+    const { meta } = winner
     const written = await fs.writeFile(path, await this.ctx.drives.bytes(winner.writer, winner.blob), { mtimeMs: meta.mtime, executable: meta.executable })
-    index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, vv: meta.vv }, record)
+    index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, vv }, record)
     return { kind: 'file', bytes: written.size }
+  }
+
+  // Every directory on a live path's way must be one: a file there (a type
+  // change applied in another order, or one displaced by this path) is
+  // applied first, which the live path turns into a directory.
+  private async repairParents(path: string): Promise<void> {
+    const repair = this.repairs.then(async () => {
+      for (let dir = parentOf(path), parents: string[] = []; ; dir = parentOf(dir)) {
+        if (dir !== '/') parents.unshift(dir)
+        if (dir !== '/') continue
+        for (const parent of parents) {
+          const stats = await this.ctx.fs.stat(parent)
+          if (stats === null || stats.isDirectory()) continue
+          await this.applyAt(parent, undefined, false, false)
+        }
+        return
+      }
+    })
+    this.repairs = repair.catch(() => undefined)
+    await repair
   }
 
   // Only the device whose version lost makes its copy, from its own drive, and
   // publishes it as a new file: every device then gets the same copy by sync.
-  private async keepConflictCopies(path: string, { losers }: Resolution): Promise<Applied[]> {
+  // The same holds for a file displaced by what another device put inside a
+  // directory at its path: its writer keeps it beside the directory.
+  private async keepConflictCopies(path: string, resolution: Resolution, kind: EntryMeta['kind']): Promise<Applied[]> {
+    const { winner, losers } = resolution
+    const displaced = kind === 'directory' && winner.meta.kind === 'file' ? [winner] : []
     const made: Applied[] = []
-    for (const loser of losers) {
+    for (const loser of [...losers, ...displaced]) {
       if (loser.writer !== this.ctx.drives.ownKey) continue
       const handledKey = JSON.stringify(loser.meta.vv)
       if (await this.ctx.index.conflictHandled(path, handledKey)) continue
@@ -94,13 +170,15 @@ export class Applier {
     return made
   }
 
-  // A directory whose deletion arrived while it still held files (from a peer
-  // that published them in that order, or a batch split between them) stayed;
-  // once its last file goes, it goes too. Only empty directories are removed.
+  // A directory whose deletion arrived while it still held live entries
+  // stayed (see kindOf); once the last of them goes, it goes too. Only empty
+  // directories are removed.
   private async removeDeletedParents(path: string): Promise<void> {
     for (let dir = parentOf(path); dir !== '/'; dir = parentOf(dir)) {
-      if ((await this.ctx.index.get(dir))?.kind !== 'deleted') return
+      const resolution = resolve(await this.ctx.drives.candidates(dir, { local: true }))
+      if (resolution?.winner.meta.kind !== 'deleted' || (await this.liveBelow(dir))) return
       if (!(await this.ctx.fs.rmdirIfEmpty(dir))) return
+      this.ctx.index.put(dir, { kind: 'deleted', size: 0, mtimeMs: 0, vv: resolution.vv }, await this.ctx.index.get(dir))
     }
   }
 
@@ -109,6 +187,12 @@ export class Applier {
     if (item?.type === 'error') throw unsafePath(path, item.message)
     return item
   }
+}
+
+// A record at or past the winner's vector holds the winner (or what this device made of it since).
+function holds(recorded: VersionVector, winner: VersionVector): boolean {
+  const order = compareVectors(recorded, winner)
+  return order === 'equal' || order === 'after'
 }
 
 function parentOf(path: string): string {

@@ -79,11 +79,11 @@ export class FolderFs {
   // Removes a file or a symlink (never what it points to); a missing one is already gone.
   async remove(folderPath: string): Promise<void> {
     await this.run(folderPath, async (p, segments) => {
-      const target = await this.locate(segments, false)
-      const stats = await lstatOrNull(target)
+      const target = await this.locateExisting(segments)
+      const stats = target === null ? null : await lstatOrNull(target)
       if (stats === null) return
       if (stats.isDirectory()) throw unsafePath(p, 'it is a directory, not a file')
-      await fs.unlink(target).catch(unlessCode('ENOENT'))
+      await fs.unlink(target!).catch(unlessCode('ENOENT'))
     })
   }
 
@@ -97,7 +97,8 @@ export class FolderFs {
   // Returns whether the directory was removed; one with entries, or a missing one, stays as it is.
   async rmdirIfEmpty(folderPath: string): Promise<boolean> {
     return this.run(folderPath, async (p, segments) => {
-      const target = await this.locate(segments, false)
+      const target = await this.locateExisting(segments)
+      if (target === null) return false
       this.trustedDirs.delete(target)
       const stats = await lstatOrNull(target)
       if (stats === null) return false
@@ -107,8 +108,23 @@ export class FolderFs {
     })
   }
 
+  // Removes a directory that holds nothing but (empty) directories, deepest
+  // first; never a file. Returns whether nothing is left at the path.
+  async removeEmptyTree(folderPath: string): Promise<boolean> {
+    const stats = await this.stat(folderPath)
+    if (stats === null) return true
+    if (!stats.isDirectory()) return false
+    const names = await fs.readdir(path.join(this.root, parseFolderPath(folderPath)))
+    for (const name of names) if (!(await this.removeEmptyTree(`${folderPath}/${name}`))) return false
+    return this.rmdirIfEmpty(folderPath)
+  }
+
+  // What is at the path; null when nothing is, a file on the way included.
   async stat(folderPath: string): Promise<Stats | null> {
-    return this.run(folderPath, async (_p, segments) => lstatOrNull(await this.locate(segments, false)))
+    return this.run(folderPath, async (_p, segments) => {
+      const target = await this.locateExisting(segments)
+      return target === null ? null : lstatOrNull(target)
+    })
   }
 
   async readStream(folderPath: string): Promise<Readable> {
@@ -174,6 +190,14 @@ export class FolderFs {
     }
   }
 
+  // Like locate, for what is to be read or removed: where a file stands on
+  // the way, nothing under the root is at the path (null). A symlink on the
+  // way is still refused: it may lead to what is there.
+  private async locateExisting(segments: string[]): Promise<string | null> {
+    const clear = await this.checkDirs('/' + segments.join('/'), segments.slice(0, -1), false, false)
+    return clear ? path.join(this.root, ...segments) : null
+  }
+
   private async locate(segments: string[], createParents: boolean): Promise<string> {
     await this.checkDirs('/' + segments.join('/'), segments.slice(0, -1), createParents)
     return path.join(this.root, ...segments)
@@ -181,20 +205,23 @@ export class FolderFs {
 
   // Every component between the root and the target must be a real directory:
   // a symlink there could carry the operation outside the root. Past a missing
-  // component nothing exists, so nothing more needs checking.
-  private async checkDirs(p: string, segments: string[], create: boolean): Promise<void> {
+  // component nothing exists, so nothing more needs checking. Returns false for
+  // a file on the way, when not told to throw.
+  private async checkDirs(p: string, segments: string[], create: boolean, strict = true): Promise<boolean> {
     let dir = this.root
     for (const [i, segment] of segments.entries()) {
       dir = path.join(dir, segment)
       if ((this.trustedDirs.get(dir) ?? 0) > performance.now()) continue
       this.trustedDirs.delete(dir)
       const stats = create ? await ensureDir(dir) : await lstatOrNull(dir)
-      if (stats === null) return
+      if (stats === null) return true
       if (!stats.isDirectory()) {
+        if (!strict && stats.isFile()) return false
         throw unsafePath(p, `/${segments.slice(0, i + 1).join('/')} is ${kindOf(stats)}, not a directory`)
       }
       this.trustedDirs.set(dir, performance.now() + DIR_TRUST_MS)
     }
+    return true
   }
 }
 

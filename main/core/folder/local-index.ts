@@ -19,6 +19,7 @@ export interface IndexRecord {
   size: number
   mtimeMs: number
   vv: VersionVector
+  ino?: number // a directory's, as last seen here: another directory at its path may hold other things
 }
 
 const PATH = 'p:'

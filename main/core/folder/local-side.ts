@@ -13,7 +13,7 @@ import { IgnoreRules } from './ignore-rules'
 import type { IndexRecord, LocalIndex } from './local-index'
 import { type Published, Publisher } from './publisher'
 import { scanDiff } from './scan-diff'
-import { type ScanEntry, scanFolder, scanPath } from './scanner'
+import { type ScanEntry, scanFolder, scanPath, scanSubdir } from './scanner'
 
 // Files read and staged at once by a scan: their opens and reads overlap.
 const SCAN_CONCURRENCY = 8
@@ -82,18 +82,20 @@ export class LocalSide {
     for (const p of queue) {
       const item = await scanPath(this.fs.root, p).catch(() => null)
       if (item?.type === 'error') continue
-      const record = item === null ? await this.opts.index.get(p) : null
+      const record = await this.opts.index.get(p)
       if (item !== null ? this.rules.isIgnored(p, item.type === 'directory') : this.ignores(p, record)) continue
-      if (record?.kind === 'directory') await this.publishGoneContents(p)
-      const published = await this.publishOne(p, item)
+      if (record?.kind === 'directory' && item?.type === 'directory') await this.rescanDirectory(p, item.ino, record)
+      else if (record?.kind === 'directory') await this.publishGoneContents(p)
+      const published = await this.publishOne(p, item, record)
       queue.push(...((await this.watcher?.follow(p, item?.type === 'directory', published === 'directory')) ?? []))
     }
     await this.publisher.commit()
   }
 
-  // A directory moved away reports itself alone: what it held is gone too.
-  // That goes first, deepest first, so that no peer is told to remove a
-  // directory while it still holds files (it would stay, empty, for good).
+  // A directory moved away reports itself alone (and so does one replaced by
+  // a file): what it held is gone too. That goes first, deepest first, so that
+  // no peer is told to remove a directory while it still holds files (it would
+  // stay, empty, for good).
   private async publishGoneContents(dir: string): Promise<void> {
     await this.publisher.commit() // records() reads what is flushed
     const held: string[] = []
@@ -102,6 +104,19 @@ export class LocalSide {
       const found = await scanPath(this.fs.root, sub).catch(() => null)
       if (found?.type !== 'error') await this.publishOne(sub, found)
     }
+  }
+
+  // A directory where one was recorded may be another one ("mv d d2 && mkdir
+  // d", or a pull that wrote into d meanwhile): unless it is the same inode,
+  // what it holds is compared with what was recorded under it, as a rescan would.
+  private async rescanDirectory(dir: string, ino: number, record: IndexRecord): Promise<void> {
+    if (record.ino === ino) return
+    await this.publisher.commit() // records() reads what is flushed
+    for await (const { path, disk, record: sub } of scanDiff(scanSubdir(this.fs.root, dir, this.rules), this.opts.index.records(dir))) {
+      if (disk === null && this.ignores(path, sub)) continue
+      await this.publishOne(path, disk, sub)
+    }
+    this.opts.index.put(dir, { ...record, ino }, record)
   }
 
   // A recorded path the ignore rules now cover (they changed since it was

@@ -3,10 +3,13 @@
 // seeing each other are concurrent; then an edit beats a deletion, a newer
 // mtime beats an older one, and the larger device id breaks a tie, so every
 // device picks the same winner. Concurrent losers that hold content become
-// conflict copies.
+// conflict copies. The merged vector absorbs every candidate's, losers
+// included: what a device records and later publishes descends from all of
+// them, so a deletion after a conflict is not concurrent with the loser (which
+// would bring the loser back, an edit beating a deletion).
 import type { BlobId } from 'hyperdrive'
 import type { EntryMeta } from './entry-meta'
-import { compareVectors } from './version-vector'
+import { type VersionVector, compareVectors, mergeVectors } from './version-vector'
 
 export interface Candidate {
   writer: string // drive key, hex
@@ -18,6 +21,7 @@ export interface Candidate {
 export interface Resolution {
   winner: Candidate
   losers: Candidate[] // concurrent with the winner, with content worth keeping
+  vv: VersionVector // every candidate's vector merged
 }
 
 export function resolve(candidates: Candidate[]): Resolution | null {
@@ -27,7 +31,7 @@ export function resolve(candidates: Candidate[]): Resolution | null {
   if (maximal.length === 0) return null
   const [winner, ...rest] = maximal.sort(byPreference)
   const losers = rest.filter((c) => c.meta.kind === 'file' && compareVectors(c.meta.vv, winner!.meta.vv) === 'concurrent')
-  return { winner: winner!, losers }
+  return { winner: winner!, losers, vv: candidates.reduce<VersionVector>((vv, c) => mergeVectors(vv, c.meta.vv), {}) }
 }
 
 function byPreference(a: Candidate, b: Candidate): number {

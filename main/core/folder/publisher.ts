@@ -15,7 +15,7 @@ import type { FolderDrives } from './folder-drives'
 import type { FolderFs } from './folder-fs'
 import type { EntryMeta } from './entry-meta'
 import type { IndexRecord, LocalIndex } from './local-index'
-import { type Candidate, resolve } from './merge'
+import { type Candidate, type Resolution, resolve } from './merge'
 import type { ScanEntry } from './scanner'
 import { bumpVector } from './version-vector'
 
@@ -53,7 +53,7 @@ export class Publisher {
     const record = await this.recordOf(path, known)
     const change = await this.changeOf(path, record, disk)
     if (change === 'file') return this.publishFile(path, record)
-    if (change === 'directory') return this.publishEntry(path, 'directory', record)
+    if (change === 'directory') return this.publishEntry(path, 'directory', record, disk?.ino)
     if (change === 'deleted') return this.publishEntry(path, 'deleted', record)
     return null
   }
@@ -77,9 +77,9 @@ export class Publisher {
   }
 
   // Records the merged winner as what the disk holds, when it does (see isWinnerOnDisk).
-  adopt(path: string, disk: ScanEntry | null, winner: Candidate | undefined, record: IndexRecord | null): boolean {
-    if (!isWinnerOnDisk(disk, winner)) return false
-    this.ctx.index.put(path, { kind: 'file', size: disk!.size, mtimeMs: disk!.mtimeMs, vv: winner!.meta.vv }, record)
+  adopt(path: string, disk: ScanEntry | null, resolution: Resolution | null, record: IndexRecord | null): boolean {
+    if (resolution === null || !isWinnerOnDisk(disk, resolution.winner)) return false
+    this.ctx.index.put(path, { kind: 'file', size: disk!.size, mtimeMs: disk!.mtimeMs, vv: resolution.vv }, record)
     return true
   }
 
@@ -87,8 +87,8 @@ export class Publisher {
     const change = changeOf(record, disk)
     // Only what this device pulled can be on its disk already (its own entries it publishes again, harmlessly).
     if (change !== 'file' || !this.ctx.drives.remotesHaveEntries()) return change
-    const winner = resolve(await this.ctx.drives.candidates(path, { local: true }))?.winner
-    return this.adopt(path, disk, winner, record) ? null : 'file'
+    const resolution = resolve(await this.ctx.drives.candidates(path, { local: true }))
+    return this.adopt(path, disk, resolution, record) ? null : 'file'
   }
 
   private async publishFile(path: string, record: IndexRecord | null): Promise<Published> {
@@ -112,11 +112,11 @@ export class Publisher {
 
   // Directories and deletions carry no bytes. A deletion is a tombstone entry,
   // not a removal, so it propagates with a vector and can be undone.
-  private async publishEntry(path: string, kind: 'directory' | 'deleted', record: IndexRecord | null): Promise<Published> {
+  private async publishEntry(path: string, kind: 'directory' | 'deleted', record: IndexRecord | null, ino?: number): Promise<Published> {
     const meta = this.meta(kind, record, { size: 0, mtime: Date.now(), executable: false })
     await this.locked(async () => {
       await this.stageEntry(path, { executable: false, blob: null, metadata: meta }, 0)
-      this.ctx.index.put(path, { kind, size: 0, mtimeMs: 0, vv: meta.vv }, record)
+      this.ctx.index.put(path, { kind, size: 0, mtimeMs: 0, vv: meta.vv, ...(ino === undefined ? {} : { ino }) }, record)
     })
     return kind
   }

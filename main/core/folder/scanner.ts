@@ -18,6 +18,7 @@ export interface ScanEntry {
   size: number
   mtimeMs: number
   executable: boolean
+  ino: number // tells a directory from another one made at the same path
 }
 
 // Something at `path` could not be read. It is not a deletion: what is known
@@ -72,7 +73,9 @@ async function* scanEntries(root: string, dirPath: string, entries: DirEntry[], 
   }
 }
 
-async function* scanSubdir(root: string, dirPath: string, rules: IgnoreRules): AsyncGenerator<ScanItem> {
+// What a directory holds, in the same order and form as scanFolder; for a
+// batch that finds a directory where one was recorded (it may be another one).
+export async function* scanSubdir(root: string, dirPath: string, rules: IgnoreRules): AsyncGenerator<ScanItem> {
   let entries: DirEntry[]
   try {
     entries = await listDir(path.join(root, dirPath))
@@ -100,8 +103,9 @@ export async function scanPath(root: string, folderPath: string): Promise<ScanIt
   try {
     stats = await io.lstat(path.join(root, folderPath))
   } catch (err) {
-    // Gone since it was listed: nothing to report. A name that is not UTF-8 also reads as ENOENT.
-    if (codeOf(err) === 'ENOENT' && !folderPath.includes('\uFFFD')) return null
+    // Gone since it was listed, or a directory on the way is a file now: nothing
+    // there to report. A name that is not UTF-8 also reads as ENOENT.
+    if ((codeOf(err) === 'ENOENT' || codeOf(err) === 'ENOTDIR') && !folderPath.includes('\uFFFD')) return null
     // Linux hands back a name that is not UTF-8 with U+FFFD in it, a name no call can reach again.
     const reason = folderPath.includes('\uFFFD') ? 'its name is not valid UTF-8' : 'cannot read it'
     return scanError(folderPath, `${reason} (${codeOf(err)})`)
@@ -114,7 +118,7 @@ function toEntry(folderPath: string, stats: Stats): ScanEntry | null {
   const type = entryType(stats)
   if (type === null) return null
   const executable = type === 'file' && (stats.mode & 0o111) !== 0
-  return { path: folderPath, type, size: type === 'directory' ? 0 : stats.size, mtimeMs: stats.mtimeMs, executable }
+  return { path: folderPath, type, size: type === 'directory' ? 0 : stats.size, mtimeMs: stats.mtimeMs, executable, ino: stats.ino }
 }
 
 function entryType(stats: Stats): ScanEntry['type'] | null {

@@ -325,7 +325,7 @@ export class SharedFolder extends ReadyResource {
 function followAll(drive: Hyperdrive): void {
   drive.core.download({ start: 0, end: -1 })
   drive.getBlobs().then(
-    (blobs) => blobs.core.download({ start: 0, end: -1 }),
+    (blobs) => blobs?.core?.download({ start: 0, end: -1 }), // none when the drive closed first
     () => undefined // closed before its blobs appeared: nothing left to follow
   )
 }

@@ -3,8 +3,8 @@ import type { IndexRecord } from '../../../main/core/folder/local-index'
 import { type ScanPair, scanDiff } from '../../../main/core/folder/scan-diff'
 import type { ScanItem } from '../../../main/core/folder/scanner'
 
-const file = (path: string): ScanItem => ({ path, type: 'file', size: 1, mtimeMs: 1, executable: false })
-const dir = (path: string): ScanItem => ({ path, type: 'directory', size: 0, mtimeMs: 1, executable: false })
+const file = (path: string): ScanItem => ({ path, type: 'file', size: 1, mtimeMs: 1, executable: false, ino: 1 })
+const dir = (path: string): ScanItem => ({ path, type: 'directory', size: 0, mtimeMs: 1, executable: false, ino: 2 })
 const unreadable = (path: string): ScanItem => ({ path, type: 'error', message: `${path}: cannot read it.` })
 const record = (kind: IndexRecord['kind']): IndexRecord => ({ kind, size: 1, mtimeMs: 1, vv: { dev: 1 } })
 

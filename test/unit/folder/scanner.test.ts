@@ -42,7 +42,7 @@ describe('scanFolder(root, rules)', () => {
     expect(items.map((item) => item.path)).toEqual(['/C.txt', '/a', '/a/m.txt', '/a/z.txt', '/b.txt'])
     expect(items[1]).toMatchObject({ type: 'directory', size: 0, executable: false })
     expect(items[2]).toMatchObject({ type: 'file', size: 3, executable: true })
-    expect(items[4]).toEqual({ path: '/b.txt', type: 'file', size: 2, mtimeMs: Date.UTC(2024, 0, 1), executable: false })
+    expect(items[4]).toEqual({ path: '/b.txt', type: 'file', size: 2, mtimeMs: Date.UTC(2024, 0, 1), executable: false, ino: expect.any(Number) })
   })
 
   // The local index sorts its keys as UTF-8 bytes; a rescan walks both in step.
