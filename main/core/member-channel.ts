@@ -23,8 +23,8 @@ const raw = c.raw as unknown as Encoding<Buffer>
 export const Hello = z.object({ name: z.string().max(64) })
 type Hello = z.infer<typeof Hello>
 
-// A connection is refused once, however many of its topics' channels find fault with it.
-const refusedConnections = new WeakSet<SwarmConnection>()
+// A connection is refused (or dropped) once, however many of its topics' channels find fault with it.
+const droppedConnections = new WeakSet<SwarmConnection>()
 
 export interface MemberChannelHandlers {
   deviceName(): string
@@ -51,12 +51,12 @@ export class MemberChannel {
       protocol: PROTOCOL,
       id: keys.channel,
       handshake: raw, // on the wire exactly as c.fixed32 wrote it: the proof's 32 bytes
-      onopen: (proof) => guarded(() => this.onopen(proof)),
+      onopen: (proof) => guarded(conn, () => this.onopen(proof)),
       onclose: () => this.handlers.onclose()
     })
     if (this.channel === null) return
-    this.hello = this.channel.addMessage({ encoding: raw, onmessage: (bytes) => guarded(() => this.onhello(bytes)) })
-    this.catalog = this.channel.addMessage({ encoding: raw, onmessage: (bytes) => guarded(() => this.oncatalog(bytes)) })
+    this.hello = this.channel.addMessage({ encoding: raw, onmessage: (bytes) => guarded(conn, () => this.onhello(bytes)) })
+    this.catalog = this.channel.addMessage({ encoding: raw, onmessage: (bytes) => guarded(conn, () => this.oncatalog(bytes)) })
     this.channel.open(createProof(keys.auth, conn.handshakeHash, conn.publicKey))
   }
 
@@ -64,7 +64,7 @@ export class MemberChannel {
   // joined later on a live connection must hear of those opens to answer them.
   static onRemoteOpen(conn: SwarmConnection, listener: (channelId: Buffer) => void): void {
     Protomux.from(conn).pair({ protocol: PROTOCOL }, (id) => {
-      if (id !== null) guarded(() => listener(id))
+      if (id !== null) guarded(conn, () => listener(id))
     })
   }
 
@@ -114,14 +114,14 @@ export class MemberChannel {
   // Whether a message may be read at all: only from a peer whose proof checked
   // out. The rest of a frame from a refused peer is dropped without a word.
   private admits(): boolean {
-    if (refusedConnections.has(this.conn)) return false
+    if (droppedConnections.has(this.conn)) return false
     if (!this.verified) this.refuse('it sent a message before proving it knows the keyphrase')
     return this.verified
   }
 
   private refuse(reason: string): void {
-    if (refusedConnections.has(this.conn)) return
-    refusedConnections.add(this.conn)
+    if (droppedConnections.has(this.conn)) return
+    droppedConnections.add(this.conn)
     this.handlers.onrefused(reason)
   }
 }
@@ -142,13 +142,15 @@ export function encodeMessage(value: unknown): Buffer {
   return c.encode(c.json, value) as Buffer
 }
 
-// A throw from our own handling, reached through a peer's message, must end that
-// connection and not the process: protomux destroys the stream with a plain
-// Error but rethrows TypeError, RangeError and their kin (safety-catch).
-function guarded(fn: () => void): void {
+// A throw from our own handling, reached through a peer's message, ends that
+// connection and not the process. Nothing is thrown back into protomux: it
+// rethrows TypeError, RangeError and their kin (safety-catch), and a throw out
+// of an open handler leaves the channel half set up for the frames that follow.
+function guarded(conn: SwarmConnection, fn: () => void): void {
   try {
     fn()
   } catch (err) {
-    throw new Error(`member channel: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    droppedConnections.add(conn) // nothing more is read from it
+    conn.destroy(new Error(`member channel: ${err instanceof Error ? err.message : String(err)}`, { cause: err }))
   }
 }

@@ -32,13 +32,17 @@ export async function meetVictim(env: TestEnv, topic: Buffer, victimKey: Buffer)
   const swarm = new Hyperswarm({ dht: new DHT({ bootstrap: env.bootstrap, host: '127.0.0.1', firewalled: false }) })
   const destroy = () => swarm.destroy()
   env.defer(destroy)
+  let attacking = false
   const met = new Promise<Stranger>((resolve) => {
     swarm.on('connection', (conn: SwarmConnection) => {
       conn.on('error', () => {}) // being hung up on is the expected outcome
-      if (!conn.remotePublicKey.equals(victimKey)) {
+      // One attack per stranger: Hyperswarm redials a peer that hung up, and that
+      // second, silent connection would be refused in a line of its own.
+      if (attacking || !conn.remotePublicKey.equals(victimKey)) {
         conn.destroy()
         return
       }
+      attacking = true
       const closed = new Promise<void>((resolve) => conn.once('close', () => resolve()))
       const mux = Protomux.from(conn) as Stranger['mux']
       const heard: Buffer[] = []

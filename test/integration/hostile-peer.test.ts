@@ -1,5 +1,6 @@
 import fs from 'fs/promises'
 import path from 'path'
+import { createInterface } from 'readline'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { TestEnv } from '../helpers/env'
 import { type ServeProcess, cliJson, startServe, waitUntil } from '../helpers/cli'
@@ -12,7 +13,8 @@ const NOT_JSON = '{"name": "mallory", oops \u0000\u001b[31m'
 // A frame protomux cannot even read: an open message that ends after its type.
 const TRUNCATED_OPEN = Buffer.from([0, 1])
 
-describe('a hostile peer on the topic cannot crash a node', () => {
+// Each case spawns CLI processes on a busy 2-core box: generous per-test time.
+describe('a hostile peer on the topic cannot crash a node', { timeout: 150_000 }, () => {
   let env: TestEnv
   let victim: ServeProcess
   let victimDir: string
@@ -31,7 +33,7 @@ describe('a hostile peer on the topic cannot crash a node', () => {
     target = path.join(await env.tmpDir(), 'Shared')
     await fs.writeFile(path.join(source, 'before.txt'), 'shared before the attacks\n')
     victim = await startServe(env, victimDir)
-    victim.proc.stderr!.on('data', (chunk: Buffer) => victimLog.push(...chunk.toString().split('\n').filter(Boolean)))
+    createInterface({ input: victim.proc.stderr! }).on('line', (line) => victimLog.push(line))
     await startServe(env, honestDir)
     const device = JSON.parse(await fs.readFile(path.join(victimDir, 'device.json'), 'utf8')) as { publicKey: string }
     victimKey = Buffer.from(device.publicKey, 'hex')
@@ -63,7 +65,7 @@ describe('a hostile peer on the topic cannot crash a node', () => {
     expect(peers.map((peer) => peer.deviceId)).toEqual([honestId])
     expect(victim.proc.exitCode).toBeNull()
     expect(victim.proc.signalCode).toBeNull()
-    expect(about()).toHaveLength(1)
+    expect(about(), about().join('\n')).toHaveLength(1)
     const [line] = about()
     expect(line).toMatch(why)
     expect(line!.length).toBeLessThan(400)
@@ -179,7 +181,8 @@ describe('a hostile peer on the topic cannot crash a node', () => {
 
     test('random frames on a connection that is already replicating', async () => {
       const stranger = await member()
-      for (const frame of randomFrames(2, 200)) stranger.conn.write(frame)
+      // Aimed at the channels it has open (the member channel, Corestore's replication): a small id, a small type, noise.
+      for (const frame of randomFrames(2, 200)) stranger.conn.write(Buffer.concat([Buffer.from([1 + (frame[0]! % 4), frame[1]! % 16]), frame]))
       stranger.conn.write(TRUNCATED_OPEN)
       await expectDroppedAndCarriesOn(stranger, /connection to|refused peer/)
     })
