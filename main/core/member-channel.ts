@@ -1,20 +1,30 @@
 // One protomux channel per (connection, topic). Its open handshake carries the
 // membership proof; only after the remote's proof checks out do we tell it our
 // device name. A peer without the keyphrase learns nothing it did not bring.
+//
+// Every message is taken as raw bytes and decoded here, never by protomux:
+// protomux rethrows a decoder's SyntaxError or RangeError (safety-catch) out of
+// the process, so one bad frame from anyone who found the topic would kill the node.
 import Protomux, { type Channel, type Encoding, type Message } from 'protomux'
 import c from 'compact-encoding'
 import { z } from 'zod'
 import type { SwarmConnection } from 'hyperswarm'
 import type { TopicKeys } from './keyphrase'
-import { createProof, verifyProof } from './membership'
-import { Catalog } from './catalog'
+import { PROOF_BYTES, createProof, verifyProof } from './membership'
+import { Catalog, MAX_CATALOG_BYTES, decodeCatalog } from './catalog'
+import { type Decoded, decodeJsonMessage, refused } from './safe-json'
 
 const PROTOCOL = 'hyperfold/member/v1'
-// protomux decodes from Buffers, so a fixed32 it hands us is a Buffer.
-const proofEncoding = c.fixed32 as unknown as Encoding<Buffer>
+// A 64-character name, every character escaped, fits with room for fields to come.
+export const MAX_HELLO_BYTES = 4096
+// The bytes of a frame as they came: never throws, whatever the remote sent.
+const raw = c.raw as unknown as Encoding<Buffer>
 
-const Hello = z.object({ name: z.string().max(64) })
+export const Hello = z.object({ name: z.string().max(64) })
 type Hello = z.infer<typeof Hello>
+
+// A connection is refused (or dropped) once, however many of its topics' channels find fault with it.
+const droppedConnections = new WeakSet<SwarmConnection>()
 
 export interface MemberChannelHandlers {
   deviceName(): string
@@ -29,8 +39,8 @@ export class MemberChannel {
   private readonly keys: TopicKeys
   private readonly handlers: MemberChannelHandlers
   private readonly channel: Channel<Buffer> | null
-  private readonly hello: Message<unknown> | null = null
-  private readonly catalog: Message<unknown> | null = null
+  private readonly hello: Message<Buffer> | null = null
+  private readonly catalog: Message<Buffer> | null = null
   private verified = false
 
   constructor(conn: SwarmConnection, keys: TopicKeys, handlers: MemberChannelHandlers) {
@@ -40,13 +50,13 @@ export class MemberChannel {
     this.channel = Protomux.from(conn).createChannel<Buffer>({
       protocol: PROTOCOL,
       id: keys.channel,
-      handshake: proofEncoding,
-      onopen: (proof) => this.onopen(proof),
+      handshake: raw, // on the wire exactly as c.fixed32 wrote it: the proof's 32 bytes
+      onopen: (proof) => guarded(conn, () => this.onopen(proof)),
       onclose: () => this.handlers.onclose()
     })
     if (this.channel === null) return
-    this.hello = this.channel.addMessage({ encoding: c.json, onmessage: (msg: unknown) => this.onhello(msg) })
-    this.catalog = this.channel.addMessage({ encoding: c.json, onmessage: (msg: unknown) => this.oncatalog(msg) })
+    this.hello = this.channel.addMessage({ encoding: raw, onmessage: (bytes) => guarded(conn, () => this.onhello(bytes)) })
+    this.catalog = this.channel.addMessage({ encoding: raw, onmessage: (bytes) => guarded(conn, () => this.oncatalog(bytes)) })
     this.channel.open(createProof(keys.auth, conn.handshakeHash, conn.publicKey))
   }
 
@@ -54,7 +64,7 @@ export class MemberChannel {
   // joined later on a live connection must hear of those opens to answer them.
   static onRemoteOpen(conn: SwarmConnection, listener: (channelId: Buffer) => void): void {
     Protomux.from(conn).pair({ protocol: PROTOCOL }, (id) => {
-      if (id !== null) listener(id)
+      if (id !== null) guarded(conn, () => listener(id))
     })
   }
 
@@ -63,41 +73,84 @@ export class MemberChannel {
   }
 
   sendName(name: string): void {
-    if (this.verified) this.hello?.send({ name } satisfies Hello)
+    if (this.verified) this.hello?.send(encodeMessage({ name } satisfies Hello))
   }
 
   sendCatalog(catalog: Catalog): void {
-    if (this.verified) this.catalog?.send(catalog)
+    if (!this.verified) return
+    const bytes = encodeMessage(catalog)
+    // A member would refuse it unread and drop us; better to offer nothing new.
+    if (bytes.byteLength <= MAX_CATALOG_BYTES) this.catalog?.send(bytes)
   }
 
   close(): void {
     this.channel?.close()
   }
 
-  private onopen(proof: Buffer): void {
-    if (!verifyProof(this.keys.auth, this.conn.handshakeHash, this.conn.remotePublicKey, proof)) {
-      this.handlers.onrefused('its membership proof is wrong')
-      return
+  private onopen(bytes: Buffer): void {
+    const proof = decodeProof(bytes)
+    if (!proof.ok) return this.refuse(proof.reason)
+    if (!verifyProof(this.keys.auth, this.conn.handshakeHash, this.conn.remotePublicKey, proof.value)) {
+      return this.refuse('its membership proof is wrong')
     }
     this.verified = true
     this.sendName(this.handlers.deviceName())
   }
 
-  private onhello(message: unknown): void {
-    const hello = Hello.safeParse(message)
-    if (!this.verified || !hello.success) {
-      this.handlers.onrefused('it sent a malformed hello')
-      return
-    }
-    this.handlers.onmember(hello.data.name.trim() || 'unnamed device')
+  private onhello(bytes: Buffer): void {
+    if (!this.admits()) return
+    const hello = decodeHello(bytes)
+    if (!hello.ok) return this.refuse(hello.reason)
+    this.handlers.onmember(hello.value.name.trim() || 'unnamed device')
   }
 
-  private oncatalog(message: unknown): void {
-    const catalog = Catalog.safeParse(message)
-    if (!this.verified || !catalog.success) {
-      this.handlers.onrefused('it sent a malformed folder catalog')
-      return
-    }
-    this.handlers.oncatalog(catalog.data)
+  private oncatalog(bytes: Buffer): void {
+    if (!this.admits()) return
+    const catalog = decodeCatalog(bytes)
+    if (!catalog.ok) return this.refuse(catalog.reason)
+    this.handlers.oncatalog(catalog.value)
+  }
+
+  // Whether a message may be read at all: only from a peer whose proof checked
+  // out. The rest of a frame from a refused peer is dropped without a word.
+  private admits(): boolean {
+    if (droppedConnections.has(this.conn)) return false
+    if (!this.verified) this.refuse('it sent a message before proving it knows the keyphrase')
+    return this.verified
+  }
+
+  private refuse(reason: string): void {
+    if (droppedConnections.has(this.conn)) return
+    droppedConnections.add(this.conn)
+    this.handlers.onrefused(reason)
+  }
+}
+
+export function decodeProof(bytes: Uint8Array): Decoded<Buffer> {
+  if (bytes.byteLength !== PROOF_BYTES) {
+    return refused(`its membership proof has ${bytes.byteLength} bytes, not ${PROOF_BYTES}`)
+  }
+  return { ok: true, value: Buffer.from(bytes) }
+}
+
+export function decodeHello(bytes: Uint8Array): Decoded<Hello> {
+  return decodeJsonMessage(bytes, MAX_HELLO_BYTES, Hello, 'hello')
+}
+
+// The bytes an honest node sends: compact-encoding's json, as the protocol always had it.
+export function encodeMessage(value: unknown): Buffer {
+  return c.encode(c.json, value) as Buffer
+}
+
+// A throw from our own handling, reached through a peer's message, ends that
+// connection and not the process. Nothing is thrown back into protomux: it
+// rethrows TypeError, RangeError and their kin (safety-catch), and a throw out
+// of an open handler leaves the channel half set up for the frames that follow.
+function guarded(conn: SwarmConnection, fn: () => void): void {
+  try {
+    fn()
+  } catch (err) {
+    droppedConnections.add(conn) // nothing more is read from it
+    conn.destroy(new Error(`member channel: ${err instanceof Error ? err.message : String(err)}`, { cause: err }))
   }
 }

@@ -43,7 +43,13 @@ export class Network extends ReadyResource {
     this.swarm = new Hyperswarm({ keyPair, dht })
     this.swarm.on('connection', (conn: SwarmConnection) => {
       conn.on('error', (err: Error) => this.opts.onerror(conn, err))
-      this.opts.onconnection(conn)
+      try {
+        this.opts.onconnection(conn)
+      } catch (err) {
+        // Thrown here it would unwind through Hyperswarm's socket handlers and end
+        // the process; a connection that could not be set up is dropped alone.
+        conn.destroy(err instanceof Error ? err : new Error(String(err)))
+      }
     })
     await dht.ready()
   }
