@@ -108,8 +108,10 @@ export class Folders {
     const folder = this.findLocal(ref)
     const deadline = Date.now() + timeoutMs
     while (!folder.isSynced()) {
-      if (Date.now() > deadline) throw new HyperfoldError('TIMEOUT', `${folder.config.name} is not in sync after ${timeoutMs / 1000} s.`)
-      await folder.settled()
+      const left = deadline - Date.now()
+      if (left <= 0) throw new HyperfoldError('TIMEOUT', `${folder.config.name} is not in sync after ${timeoutMs / 1000} s.`)
+      // The queue may hold a pull of gigabytes, or one stuck on a peer that left: the deadline does not wait for it.
+      await settledWithin(folder.settled(), left)
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     return this.describe(folder)
@@ -261,6 +263,12 @@ export class Folders {
 
 function pick(info: { files: number; bytes: number }): { files: number; bytes: number } {
   return { files: info.files, bytes: info.bytes }
+}
+
+function settledWithin(settled: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer))
 }
 
 function sameName(a: string, b: string): boolean {
