@@ -24,6 +24,8 @@ export interface LocalSideOptions {
   drives: FolderDrives
   index: LocalIndex
   receiveOnly: boolean
+  // Stops a running rescan from outside (pause, close), even before this side has started.
+  signal?: AbortSignal
   onbatch(paths: string[]): void
   onerror(err: Error): void
   activity(kind: FolderActivity['kind'], path: string, message: string): void
@@ -36,10 +38,13 @@ export class LocalSide {
   private readonly opts: LocalSideOptions
   private readonly rules: IgnoreRules
   private watcher: FolderWatcher | null = null
+  private readonly stopped = new AbortController()
+  private readonly scanSignal: AbortSignal
 
   private constructor(opts: LocalSideOptions, rules: IgnoreRules) {
     this.opts = opts
     this.rules = rules
+    this.scanSignal = opts.signal === undefined ? this.stopped.signal : AbortSignal.any([opts.signal, this.stopped.signal])
     this.fs = new FolderFs(opts.root)
     const ctx = { deviceId: opts.deviceId, fs: this.fs, drives: opts.drives, index: opts.index }
     this.publisher = new Publisher(ctx)
@@ -58,17 +63,19 @@ export class LocalSide {
     return this.rules.text
   }
 
-  // Stops watching; the caller lets the running task end, then commits.
+  // Stops watching and any rescan (it throws ScanStopped); the caller lets the running task end, then commits.
   async close(): Promise<void> {
+    this.stopped.abort()
     await this.watcher?.close()
     this.watcher = null
   }
 
-  // Returns how many paths hold a local change.
+  // Returns how many paths hold a local change. Throws ScanStopped when stopped
+  // part-way: what it published stays, and no path it did not reach is touched.
   async rescan(): Promise<number> {
     await this.publisher.commit() // records() reads what is flushed, from a snapshot taken now
     let changes = 0
-    const pairs = scanDiff(scanFolder(this.fs.root, this.rules), this.opts.index.records())
+    const pairs = scanDiff(scanFolder(this.fs.root, this.rules, this.scanSignal), this.opts.index.records())
     await eachLimit(pairs, SCAN_CONCURRENCY, async ({ path, disk, record }) => {
       if (disk === null && this.ignores(path, record)) return
       if ((await this.publishOne(path, disk, record)) !== null) changes++
