@@ -14,7 +14,7 @@ import { listDirectory } from './folder/folder-browser'
 import type { FolderConfig } from './folder/folder-config'
 import { listVersions, publicVersion } from './folder/folder-history'
 import { FolderOffers } from './folder/folder-offers'
-import { parseFolderPath } from './folder/folder-path'
+import { FOLDER_MARKER, parseFolderPath } from './folder/folder-path'
 import { checkFolderRoot, markFolderRoot, unmarkFolderRoot } from './folder/folder-root'
 import { resolve } from './folder/merge'
 import { SharedFolder } from './folder/shared-folder'
@@ -40,8 +40,10 @@ export class Folders {
     this.opts = opts
   }
 
+  // A folder that cannot start stays listed with its error (its state says
+  // why); the node and the other folders run, and resume tries it again.
   async ready(): Promise<void> {
-    for (const config of this.opts.state.folders) await this.start(config)
+    for (const config of this.opts.state.folders) await this.start(config).catch(() => undefined)
   }
 
   async close(): Promise<void> {
@@ -155,7 +157,7 @@ export class Folders {
 
   async pause(ref: string): Promise<Folder> {
     const folder = this.findLocal(ref)
-    await folder.pause()
+    if (!failed(folder)) await folder.pause()
     await this.saveConfig({ ...folder.config, paused: true }, folder)
     return this.describe(folder)
   }
@@ -163,8 +165,9 @@ export class Folders {
   async resume(ref: string): Promise<Folder> {
     const folder = this.findLocal(ref)
     await this.saveConfig({ ...folder.config, paused: false }, folder)
-    await folder.resume()
-    return this.describe(folder)
+    if (!failed(folder)) await folder.resume()
+    else await this.start(folder.config) // one that failed to start starts afresh; failing again, it says why
+    return this.describe(this.open.get(folder.config.id)!)
   }
 
   // Stops syncing; the files on disk stay, and so does the history in the store.
@@ -179,12 +182,33 @@ export class Folders {
     return { ...described, state: 'available', path: null }
   }
 
+  // All or nothing: a share or sync that fails part-way leaves no open
+  // folder, no config entry and no marker of its own behind, so that the same
+  // path can be shared again.
   private async attach(config: FolderConfig): Promise<Folder> {
-    if (config.path !== null) await markFolderRoot(config.path, config.id)
-    const folder = await this.start(config)
-    await this.saveConfig({ ...folder.config, writers: folder.drives.writers() }, folder)
-    this.opts.broadcast(config.topic)
-    return this.describe(folder)
+    const markedBefore = config.path !== null && (await hasMarker(config.path))
+    try {
+      if (config.path !== null) await markFolderRoot(config.path, config.id)
+      const folder = await this.start(config)
+      await this.saveConfig({ ...folder.config, writers: folder.drives.writers() }, folder)
+      this.opts.broadcast(config.topic)
+      return this.describe(folder)
+    } catch (err) {
+      await this.detach(config, markedBefore)
+      throw err
+    }
+  }
+
+  // Undoes what attach did; each step is tried even if one before it fails.
+  private async detach(config: FolderConfig, keepMarker: boolean): Promise<void> {
+    const folder = this.open.get(config.id)
+    this.open.delete(config.id)
+    await folder?.close().catch(() => undefined)
+    if (this.opts.state.folders.some((f) => f.id === config.id)) {
+      // The state in memory drops it at once; the file may not take the write, and then still holds the state before.
+      await this.opts.state.update((s) => ({ ...s, folders: s.folders.filter((f) => f.id !== config.id) })).catch(() => undefined)
+    }
+    if (config.path !== null && !keepMarker) await unmarkFolderRoot(config.path).catch(() => undefined)
   }
 
   private async start(config: FolderConfig): Promise<SharedFolder> {
@@ -259,6 +283,15 @@ export class Folders {
     if (name.trim() === '' || name.length > 255) throw invalidInput('A folder name must have 1 to 255 characters.')
     if (this.findLocal(name, false) !== null) throw new HyperfoldError('FOLDER_NAME_TAKEN', `A folder named "${name}" is already shared here; give this one another name.`)
   }
+}
+
+// A folder whose start failed is closed and keeps the error it failed with.
+function failed(folder: SharedFolder): boolean {
+  return folder.closing !== null
+}
+
+async function hasMarker(root: string): Promise<boolean> {
+  return (await fs.lstat(path.join(root, FOLDER_MARKER)).catch(() => null)) !== null
 }
 
 function pick(info: { files: number; bytes: number }): { files: number; bytes: number } {

@@ -52,15 +52,20 @@ export class LocalSide {
   }
 
   static async start(opts: LocalSideOptions): Promise<LocalSide> {
-    const side = new LocalSide(opts, await IgnoreRules.load(opts.root))
+    const side = new LocalSide(opts, await IgnoreRules.loadOrHoldBack(opts.root))
     await side.fs.cleanTempFiles()
     await side.fs.detectCase()
     side.watcher = await FolderWatcher.start({ root: opts.root, rules: side.rules, onbatch: opts.onbatch, onerror: opts.onerror })
     return side
   }
 
-  get rulesText(): string {
+  get rulesText(): string | null {
     return this.rules.text
+  }
+
+  // Why every local change is held back (the ignore file cannot be read), or null.
+  get rulesProblem(): string | null {
+    return this.rules.problem
   }
 
   // Stops watching and any rescan (it throws ScanStopped); the caller lets the running task end, then commits.
@@ -73,6 +78,7 @@ export class LocalSide {
   // Returns how many paths hold a local change. Throws ScanStopped when stopped
   // part-way: what it published stays, and no path it did not reach is touched.
   async rescan(): Promise<number> {
+    if (this.rules.problem !== null) return 0 // held back: nothing is published, nothing deleted
     await this.publisher.commit() // records() reads what is flushed, from a snapshot taken now
     let changes = 0
     const pairs = scanDiff(scanFolder(this.fs.root, this.rules, this.scanSignal), this.opts.index.records())
@@ -85,6 +91,7 @@ export class LocalSide {
   }
 
   async publishPaths(paths: string[]): Promise<void> {
+    if (this.rules.problem !== null) return // held back; the ignore file's own change reloads the rules
     const queue = [...paths]
     for (const p of queue) {
       const item = await scanPath(this.fs.root, p).catch(() => null)

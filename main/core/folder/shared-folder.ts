@@ -57,6 +57,7 @@ export class SharedFolder extends ReadyResource {
   private reloadsPending = 0
   private readonly retry = new PullRetry((writer) => this.schedulePull(writer))
   private errorFromPull = false
+  private errorFromRules = false
   // Pause and close stop the scans of every start asked for before them, even one still waiting its turn.
   private scans = new AbortController()
 
@@ -68,12 +69,20 @@ export class SharedFolder extends ReadyResource {
     this.index = new LocalIndex(opts.store, opts.config.id)
   }
 
+  // A folder that cannot start says why in its state (the folder list shows
+  // it) and lets go of what it opened; the node runs on without it.
   protected override async _open(): Promise<void> {
-    await this.drives.ready()
-    await this.index.ready()
-    for (const writer of this.config.writers) await this.addWriter(writer)
-    if (this.config.path !== null && !this.config.paused) await this.startLocal(this.config.path)
-    if (this.config.paused) this.state = 'paused'
+    try {
+      await this.drives.ready()
+      await this.index.ready()
+      for (const writer of this.config.writers) await this.addWriter(writer)
+      if (this.config.path !== null && !this.config.paused) await this.startLocal(this.config.path)
+      if (this.config.paused) this.state = 'paused'
+    } catch (err) {
+      this.fail(err)
+      await this._close() // ready-resource does not call _close when _open fails
+      throw err
+    }
   }
 
   // Peers' drives close first: a pull waiting on a block from a peer that
@@ -154,6 +163,7 @@ export class SharedFolder extends ReadyResource {
       onerror: (err) => this.fail(err),
       activity: (kind, p, message) => this.activity(kind, p, message)
     })
+    this.rulesHeld(this.local.rulesProblem)
     this.rescanTimer = setInterval(() => void this.queue.push(() => this.rescan()), RESCAN_MS)
     await this.queue.push(() => this.rescan())
     for (const writer of this.drives.writers()) this.schedulePull(writer)
@@ -307,8 +317,22 @@ export class SharedFolder extends ReadyResource {
     this.emitSoon()
   }
 
+  // Rules that cannot be read hold local changes back and show as an error until they can.
+  private rulesHeld(problem: string | null): void {
+    if (problem !== null) {
+      this.setError(problem)
+      this.errorFromRules = true
+    } else if (this.errorFromRules && this.state === 'error') {
+      this.errorFromRules = false
+      this.state = 'idle'
+      this.lastError = null
+      this.emitSoon()
+    }
+  }
+
   private setError(message: string, fromPull = false): void {
     this.errorFromPull = fromPull
+    this.errorFromRules = false
     this.state = 'error'
     this.lastError = message
     this.emitSoon()
