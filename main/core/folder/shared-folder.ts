@@ -80,7 +80,7 @@ export class SharedFolder extends ReadyResource {
       if (this.config.paused) this.state = 'paused'
     } catch (err) {
       this.fail(err)
-      await this._close() // ready-resource does not call _close when _open fails
+      await this._close().catch(() => undefined) // ready-resource does not call _close when _open fails; the first error is the one to tell
       throw err
     }
   }
