@@ -1,5 +1,6 @@
 // The shared folders of this node: the ones synced or shared here, the ones
 // peers offer on our topics, and the commands on both.
+import fs from 'fs/promises'
 import type { Readable } from 'stream'
 import path from 'path'
 import { randomBytes } from 'crypto'
@@ -14,7 +15,7 @@ import { listDirectory } from './folder/folder-browser'
 import type { FolderConfig } from './folder/folder-config'
 import { listVersions, publicVersion } from './folder/folder-history'
 import { FolderOffers } from './folder/folder-offers'
-import { parseFolderPath } from './folder/folder-path'
+import { FOLDER_MARKER, parseFolderPath } from './folder/folder-path'
 import { checkFileTarget, checkFolderRoot, markFolderRoot, unmarkFolderRoot } from './folder/folder-root'
 import { resolve } from './folder/merge'
 import { SharedFolder } from './folder/shared-folder'
@@ -40,8 +41,10 @@ export class Folders {
     this.opts = opts
   }
 
+  // A folder that cannot start stays listed with its error (its state says
+  // why); the node and the other folders run, and resume tries it again.
   async ready(): Promise<void> {
-    for (const config of this.opts.state.folders) await this.start(config)
+    for (const config of this.opts.state.folders) await this.start(config).catch(() => undefined)
   }
 
   async close(): Promise<void> {
@@ -108,8 +111,10 @@ export class Folders {
     const folder = this.findLocal(ref)
     const deadline = Date.now() + timeoutMs
     while (!folder.isSynced()) {
-      if (Date.now() > deadline) throw new HyperfoldError('TIMEOUT', `${folder.config.name} is not in sync after ${timeoutMs / 1000} s.`)
-      await folder.settled()
+      const left = deadline - Date.now()
+      if (left <= 0) throw new HyperfoldError('TIMEOUT', `${folder.config.name} is not in sync after ${timeoutMs / 1000} s.`)
+      // The queue may hold a pull of gigabytes, or one stuck on a peer that left: the deadline does not wait for it.
+      await settledWithin(folder.settled(), left)
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     return this.describe(folder)
@@ -154,7 +159,7 @@ export class Folders {
 
   async pause(ref: string): Promise<Folder> {
     const folder = this.findLocal(ref)
-    await folder.pause()
+    if (!failed(folder)) await folder.pause()
     await this.saveConfig({ ...folder.config, paused: true }, folder)
     return this.describe(folder)
   }
@@ -162,8 +167,9 @@ export class Folders {
   async resume(ref: string): Promise<Folder> {
     const folder = this.findLocal(ref)
     await this.saveConfig({ ...folder.config, paused: false }, folder)
-    await folder.resume()
-    return this.describe(folder)
+    if (!failed(folder)) await folder.resume()
+    else await this.start(folder.config) // one that failed to start starts afresh; failing again, it says why
+    return this.describe(this.open.get(folder.config.id)!)
   }
 
   // Stops syncing; the files on disk stay, and so does the history in the store.
@@ -178,12 +184,33 @@ export class Folders {
     return { ...described, state: 'available', path: null }
   }
 
+  // All or nothing: a share or sync that fails part-way leaves no open
+  // folder, no config entry and no marker of its own behind, so that the same
+  // path can be shared again.
   private async attach(config: FolderConfig): Promise<Folder> {
-    if (config.path !== null) await markFolderRoot(config.path, config.id)
-    const folder = await this.start(config)
-    await this.saveConfig({ ...folder.config, writers: folder.drives.writers() }, folder)
-    this.opts.broadcast(config.topic)
-    return this.describe(folder)
+    const markedBefore = config.path !== null && (await hasMarker(config.path))
+    try {
+      if (config.path !== null) await markFolderRoot(config.path, config.id)
+      const folder = await this.start(config)
+      await this.saveConfig({ ...folder.config, writers: folder.drives.writers() }, folder)
+      this.opts.broadcast(config.topic)
+      return this.describe(folder)
+    } catch (err) {
+      await this.detach(config, markedBefore)
+      throw err
+    }
+  }
+
+  // Undoes what attach did; each step is tried even if one before it fails.
+  private async detach(config: FolderConfig, keepMarker: boolean): Promise<void> {
+    const folder = this.open.get(config.id)
+    this.open.delete(config.id)
+    await folder?.close().catch(() => undefined)
+    if (this.opts.state.folders.some((f) => f.id === config.id)) {
+      // The state in memory drops it at once; the file may not take the write, and then still holds the state before.
+      await this.opts.state.update((s) => ({ ...s, folders: s.folders.filter((f) => f.id !== config.id) })).catch(() => undefined)
+    }
+    if (config.path !== null && !keepMarker) await unmarkFolderRoot(config.path).catch(() => undefined)
   }
 
   private async start(config: FolderConfig): Promise<SharedFolder> {
@@ -260,8 +287,23 @@ export class Folders {
   }
 }
 
+// A folder whose start failed is closed and keeps the error it failed with.
+function failed(folder: SharedFolder): boolean {
+  return folder.closing !== null
+}
+
+async function hasMarker(root: string): Promise<boolean> {
+  return (await fs.lstat(path.join(root, FOLDER_MARKER)).catch(() => null)) !== null
+}
+
 function pick(info: { files: number; bytes: number }): { files: number; bytes: number } {
   return { files: info.files, bytes: info.bytes }
+}
+
+function settledWithin(settled: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer))
 }
 
 function sameName(a: string, b: string): boolean {

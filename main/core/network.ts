@@ -13,6 +13,14 @@ import { type Bootstrap, isLoopbackOnly } from './bootstrap'
 // connection open, the server never does, and the pair meets only ~15 s later
 // on Hyperswarm's retry. Not firewalled, both take the direct path.
 const LOOPBACK_DHT = { host: '127.0.0.1', firewalled: false }
+// Leaving tells the DHT that this node no longer announces its topics, and
+// waits for the answers. With the DHT out of reach (offline, its bootstrap
+// gone) that is seconds of request timeouts, so leaving gets this long; then
+// the DHT is torn down, which ends those requests at once.
+const LEAVE_GRACE_MS = 500
+
+// hyperdht's destroy takes { force }, which our type declarations leave out.
+type ForcedDestroy = { destroy(opts: { force: boolean }): Promise<void> }
 
 export interface NetworkOptions {
   keyPair: KeyPair
@@ -55,7 +63,15 @@ export class Network extends ReadyResource {
   }
 
   protected override async _close(): Promise<void> {
-    await this.swarm?.destroy()
+    const swarm = this.swarm
+    if (swarm === null) return
+    const left = swarm.destroy()
+    let timer: NodeJS.Timeout | undefined
+    const grace = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), LEAVE_GRACE_MS)))
+    const done = await Promise.race([left.then(() => true), grace])
+    clearTimeout(timer)
+    if (!done) await (swarm.dht as unknown as ForcedDestroy).destroy({ force: true })
+    await left
   }
 
   async join(topic: Buffer): Promise<void> {

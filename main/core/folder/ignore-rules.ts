@@ -29,19 +29,44 @@ const DEFAULT_RULES = [
 // Added after the user's rules so that no "!" rule can bring them back.
 const OWN_RULES = [FOLDER_MARKER, `${TEMP_PREFIX}*`]
 
+// What the watcher follows while the rules hold local changes back: only the
+// ignore file, so that its fix is seen. (The local side publishes nothing then.)
+const HOLD_BACK_RULES = ['*', `!/${IGNORE_FILE}`]
+
 export class IgnoreRules {
-  // The ignore file's text, as loaded: what a reload compares to know whether anything changed.
-  readonly text: string
+  // The ignore file's text, as loaded: what a reload compares to know whether
+  // anything changed. Null when the file could not be read (see holdBack).
+  readonly text: string | null
+  // Why the rules hold every local change back; null when they do not.
+  readonly problem: string | null
   private readonly matcher: Ignore
 
   // `ignore` matches case-insensitively on every OS, so all peers agree on what is ignored.
-  private constructor(userRules: string) {
+  private constructor(userRules: string | null, problem: string | null = null) {
     this.text = userRules
-    this.matcher = ignore().add(DEFAULT_RULES).add(userRules).add(OWN_RULES)
+    this.problem = problem
+    const base = userRules === null ? ignore().add(HOLD_BACK_RULES) : ignore().add(DEFAULT_RULES).add(userRules)
+    this.matcher = base.add(OWN_RULES)
   }
 
   static async load(root: string): Promise<IgnoreRules> {
     return new IgnoreRules(await readRules(path.join(root, IGNORE_FILE)))
+  }
+
+  // An ignore file that cannot be read (not UTF-8, no permission) when a
+  // folder starts must not stop the folder for good, so it starts under these
+  // rules instead. Not the defaults: they would publish, for good (history
+  // keeps everything), what the user's rules were there to keep private. Not
+  // "as if it had no file" for deletions either: ignored records stay as they
+  // are. So nothing local is published or deleted until the file can be read;
+  // its next change reloads the rules (a running folder keeps its old rules instead).
+  static async loadOrHoldBack(root: string): Promise<IgnoreRules> {
+    try {
+      return await IgnoreRules.load(root)
+    } catch (err) {
+      if (!(err instanceof HyperfoldError) || err.code !== 'IGNORE_PARSE') throw err
+      return new IgnoreRules(null, `${err.message} Local changes are held back until it can be read.`)
+    }
   }
 
   // The matcher wants paths relative to the root, with a trailing slash for

@@ -13,7 +13,7 @@ import { IgnoreRules } from './ignore-rules'
 import type { IndexRecord, LocalIndex } from './local-index'
 import { type Published, Publisher } from './publisher'
 import { scanDiff } from './scan-diff'
-import { type ScanEntry, scanFolder, scanPath, scanSubdir } from './scanner'
+import { type ScanEntry, scanDirectory, scanFolder, scanPath } from './scanner'
 
 // Files read and staged at once by a scan: their opens and reads overlap.
 const SCAN_CONCURRENCY = 8
@@ -24,6 +24,8 @@ export interface LocalSideOptions {
   drives: FolderDrives
   index: LocalIndex
   receiveOnly: boolean
+  // Stops a running rescan from outside (pause, close), even before this side has started.
+  signal?: AbortSignal
   onbatch(paths: string[]): void
   onerror(err: Error): void
   activity(kind: FolderActivity['kind'], path: string, message: string): void
@@ -36,10 +38,13 @@ export class LocalSide {
   private readonly opts: LocalSideOptions
   private readonly rules: IgnoreRules
   private watcher: FolderWatcher | null = null
+  private readonly stopped = new AbortController()
+  private readonly scanSignal: AbortSignal
 
   private constructor(opts: LocalSideOptions, rules: IgnoreRules) {
     this.opts = opts
     this.rules = rules
+    this.scanSignal = opts.signal === undefined ? this.stopped.signal : AbortSignal.any([opts.signal, this.stopped.signal])
     this.fs = new FolderFs(opts.root)
     const ctx = { deviceId: opts.deviceId, fs: this.fs, drives: opts.drives, index: opts.index }
     this.publisher = new Publisher(ctx)
@@ -47,28 +52,36 @@ export class LocalSide {
   }
 
   static async start(opts: LocalSideOptions): Promise<LocalSide> {
-    const side = new LocalSide(opts, await IgnoreRules.load(opts.root))
+    const side = new LocalSide(opts, await IgnoreRules.loadOrHoldBack(opts.root))
     await side.fs.cleanTempFiles()
     await side.fs.detectCase()
     side.watcher = await FolderWatcher.start({ root: opts.root, rules: side.rules, onbatch: opts.onbatch, onerror: opts.onerror })
     return side
   }
 
-  get rulesText(): string {
+  get rulesText(): string | null {
     return this.rules.text
   }
 
-  // Stops watching; the caller lets the running task end, then commits.
+  // Why every local change is held back (the ignore file cannot be read), or null.
+  get rulesProblem(): string | null {
+    return this.rules.problem
+  }
+
+  // Stops watching and any rescan (it throws ScanStopped); the caller lets the running task end, then commits.
   async close(): Promise<void> {
+    this.stopped.abort()
     await this.watcher?.close()
     this.watcher = null
   }
 
-  // Returns how many paths hold a local change.
+  // Returns how many paths hold a local change. Throws ScanStopped when stopped
+  // part-way: what it published stays, and no path it did not reach is touched.
   async rescan(): Promise<number> {
+    if (this.rules.problem !== null) return 0 // held back: nothing is published, nothing deleted
     await this.publisher.commit() // records() reads what is flushed, from a snapshot taken now
     let changes = 0
-    const pairs = scanDiff(scanFolder(this.fs.root, this.rules), this.opts.index.records())
+    const pairs = scanDiff(scanFolder(this.fs.root, this.rules, this.scanSignal), this.opts.index.records())
     await eachLimit(pairs, SCAN_CONCURRENCY, async ({ path, disk, record }) => {
       if (disk === null && this.ignores(path, record)) return
       if ((await this.publishOne(path, disk, record)) !== null) changes++
@@ -78,6 +91,7 @@ export class LocalSide {
   }
 
   async publishPaths(paths: string[]): Promise<void> {
+    if (this.rules.problem !== null) return // held back; the ignore file's own change reloads the rules
     const queue = [...paths]
     for (const p of queue) {
       const item = await scanPath(this.fs.root, p).catch(() => null)
@@ -112,7 +126,7 @@ export class LocalSide {
   private async rescanDirectory(dir: string, ino: number, record: IndexRecord): Promise<void> {
     if (record.ino === ino) return
     await this.publisher.commit() // records() reads what is flushed
-    for await (const { path, disk, record: sub } of scanDiff(scanSubdir(this.fs.root, dir, this.rules), this.opts.index.records(dir))) {
+    for await (const { path, disk, record: sub } of scanDiff(scanDirectory(this.fs.root, dir, this.rules, this.scanSignal), this.opts.index.records(dir))) {
       if (disk === null && this.ignores(path, sub)) continue
       await this.publishOne(path, disk, sub)
     }

@@ -31,14 +31,30 @@ export interface ScanError {
 
 export type ScanItem = ScanEntry | ScanError
 
+interface Walk {
+  root: string
+  rules: IgnoreRules
+  signal: AbortSignal | undefined
+}
+
 interface DirEntry {
   name: string
   isDirectory: boolean
 }
 
+// A scan stopped part-way (pause, close, new rules) throws this: not an error
+// to report. It throws rather than ending the walk, because a walk that ended
+// early would make every recorded path it did not reach look deleted.
+export class ScanStopped extends Error {
+  constructor() {
+    super('The scan was stopped.')
+  }
+}
+
 // A root that cannot be listed throws: then there is no state to report at all.
-export async function* scanFolder(root: string, rules: IgnoreRules): AsyncGenerator<ScanItem> {
-  yield* scanEntries(root, '', await listDir(root), rules)
+// The signal is checked between entries, so a stop is seen within a few lstats.
+export async function* scanFolder(root: string, rules: IgnoreRules, signal?: AbortSignal): AsyncGenerator<ScanItem> {
+  yield* scanEntries({ root, rules, signal }, '', await listDir(root))
 }
 
 // sha256 rather than BLAKE2b-256: sodium's streaming generichash is not in our
@@ -56,10 +72,12 @@ export async function hashFile(absPath: string): Promise<string> {
 // "name-2", before one named "name0". Only one directory's entries are held
 // per level of depth, so memory follows the widest directory and the depth,
 // not the number of files. The lstats of one directory run a few at a time.
-async function* scanEntries(root: string, dirPath: string, entries: DirEntry[], rules: IgnoreRules): AsyncGenerator<ScanItem> {
+async function* scanEntries(walk: Walk, dirPath: string, entries: DirEntry[]): AsyncGenerator<ScanItem> {
+  const { root, rules } = walk
   const paths = entries.filter((e) => !rules.isIgnored(`${dirPath}/${e.name}`, e.isDirectory)).map((e) => `${dirPath}/${e.name}`)
   const steps: { key: Buffer; item: ScanItem; contents: boolean }[] = []
   for (let i = 0; i < paths.length; i += LSTATS_AT_ONCE) {
+    checkStopped(walk)
     for (const item of await Promise.all(paths.slice(i, i + LSTATS_AT_ONCE).map((p) => scanPath(root, p)))) {
       if (item === null) continue
       steps.push({ key: Buffer.from(item.path), item, contents: false })
@@ -68,22 +86,31 @@ async function* scanEntries(root: string, dirPath: string, entries: DirEntry[], 
   }
   steps.sort((a, b) => Buffer.compare(a.key, b.key))
   for (const step of steps) {
-    if (step.contents) yield* scanSubdir(root, step.item.path, rules)
+    checkStopped(walk)
+    if (step.contents) yield* scanSubdir(walk, step.item.path)
     else yield step.item
   }
 }
 
 // What a directory holds, in the same order and form as scanFolder; for a
 // batch that finds a directory where one was recorded (it may be another one).
-export async function* scanSubdir(root: string, dirPath: string, rules: IgnoreRules): AsyncGenerator<ScanItem> {
+export function scanDirectory(root: string, dirPath: string, rules: IgnoreRules, signal?: AbortSignal): AsyncGenerator<ScanItem> {
+  return scanSubdir({ root, rules, signal }, dirPath)
+}
+
+async function* scanSubdir(walk: Walk, dirPath: string): AsyncGenerator<ScanItem> {
   let entries: DirEntry[]
   try {
-    entries = await listDir(path.join(root, dirPath))
+    entries = await listDir(path.join(walk.root, dirPath))
   } catch (err) {
     yield scanError(dirPath, `cannot list its contents (${codeOf(err)})`)
     return
   }
-  yield* scanEntries(root, dirPath, entries, rules)
+  yield* scanEntries(walk, dirPath, entries)
+}
+
+function checkStopped(walk: Walk): void {
+  if (walk.signal?.aborted === true) throw new ScanStopped()
 }
 
 async function listDir(dir: string): Promise<DirEntry[]> {

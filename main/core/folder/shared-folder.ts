@@ -19,7 +19,7 @@ import { LocalSide } from './local-side'
 import type { Progress } from './progress'
 import { PullRetry } from './pull-retry'
 import { PullStopped, pullWriter } from './puller'
-import { scanPath } from './scanner'
+import { ScanStopped, scanPath } from './scanner'
 import { TaskQueue } from './task-queue'
 
 // The watcher reports changes as they happen; the full scan is the safety net
@@ -57,6 +57,9 @@ export class SharedFolder extends ReadyResource {
   private reloadsPending = 0
   private readonly retry = new PullRetry((writer) => this.schedulePull(writer))
   private errorFromPull = false
+  private errorFromRules = false
+  // Pause and close stop the scans of every start asked for before them, even one still waiting its turn.
+  private scans = new AbortController()
 
   constructor(opts: SharedFolderOptions) {
     super()
@@ -66,17 +69,26 @@ export class SharedFolder extends ReadyResource {
     this.index = new LocalIndex(opts.store, opts.config.id)
   }
 
+  // A folder that cannot start says why in its state (the folder list shows
+  // it) and lets go of what it opened; the node runs on without it.
   protected override async _open(): Promise<void> {
-    await this.drives.ready()
-    await this.index.ready()
-    for (const writer of this.config.writers) await this.addWriter(writer)
-    if (this.config.path !== null && !this.config.paused) await this.startLocal(this.config.path)
-    if (this.config.paused) this.state = 'paused'
+    try {
+      await this.drives.ready()
+      await this.index.ready()
+      for (const writer of this.config.writers) await this.addWriter(writer)
+      if (this.config.path !== null && !this.config.paused) await this.startLocal(this.config.path)
+      if (this.config.paused) this.state = 'paused'
+    } catch (err) {
+      this.fail(err)
+      await this._close().catch(() => undefined) // ready-resource does not call _close when _open fails; the first error is the one to tell
+      throw err
+    }
   }
 
   // Peers' drives close first: a pull waiting on a block from a peer that
   // left would otherwise hold the task queue, and the close, forever.
   protected override async _close(): Promise<void> {
+    this.scans.abort()
     await this.drives.closeRemotes()
     await this.inTurn(() => this.stopLocal())
     if (this.emitTimer !== null) clearTimeout(this.emitTimer)
@@ -135,7 +147,7 @@ export class SharedFolder extends ReadyResource {
     this.schedulePull(writer)
   }
 
-  private async startLocal(root: string): Promise<void> {
+  private async startLocal(root: string, signal = this.scans.signal): Promise<void> {
     const marker = await fs.stat(path.join(root, FOLDER_MARKER)).catch(() => null)
     if (marker === null || !marker.isDirectory()) {
       this.setError(`${root} is missing or not mounted (no ${FOLDER_MARKER} marker in it); it stays untouched until it is back.`)
@@ -143,6 +155,7 @@ export class SharedFolder extends ReadyResource {
     }
     this.local = await LocalSide.start({
       ...{ root, deviceId: this.opts.deviceId, drives: this.drives, index: this.index, receiveOnly: this.config.mode === 'receive-only' },
+      signal,
       onbatch: (paths) => {
         void this.queue.push(() => this.publishPaths(paths))
         if (paths.includes(IGNORE_PATH)) this.rulesChanged()
@@ -150,6 +163,7 @@ export class SharedFolder extends ReadyResource {
       onerror: (err) => this.fail(err),
       activity: (kind, p, message) => this.activity(kind, p, message)
     })
+    this.rulesHeld(this.local.rulesProblem)
     this.rescanTimer = setInterval(() => void this.queue.push(() => this.rescan()), RESCAN_MS)
     await this.queue.push(() => this.rescan())
     for (const writer of this.drives.writers()) this.schedulePull(writer)
@@ -170,6 +184,8 @@ export class SharedFolder extends ReadyResource {
   // Peers' drives are closed and opened again around the stop, for the same
   // reason as in _close: a pull stuck on a peer that left must not hold pause.
   async pause(): Promise<void> {
+    this.scans.abort()
+    this.scans = new AbortController()
     await this.inTurn(async () => {
       const writers = this.drives.writers()
       await this.drives.closeRemotes()
@@ -181,10 +197,11 @@ export class SharedFolder extends ReadyResource {
   }
 
   async resume(): Promise<void> {
+    const { signal } = this.scans
     await this.inTurn(async () => {
       if (this.state === 'paused') this.state = 'idle'
       this.lastError = null
-      if (this.config.path !== null) await this.startLocal(this.config.path)
+      if (this.config.path !== null) await this.startLocal(this.config.path, signal)
     })
     this.emitSoon()
   }
@@ -200,6 +217,7 @@ export class SharedFolder extends ReadyResource {
   }
 
   private async reloadRules(): Promise<void> {
+    const { signal } = this.scans
     await this.inTurn(async () => {
       const root = this.config.path
       if (this.local === null || this.closing !== null || root === null) return
@@ -207,7 +225,7 @@ export class SharedFolder extends ReadyResource {
       const next = await IgnoreRules.load(root).catch((err: unknown) => (this.activity('error', IGNORE_PATH, toApiError(err).message), null))
       if (next === null || next.text === this.local?.rulesText) return
       await this.stopLocal()
-      await this.startLocal(root)
+      await this.startLocal(root, signal)
     })
   }
 
@@ -251,7 +269,13 @@ export class SharedFolder extends ReadyResource {
     const local = this.local
     if (local === null) return
     this.setState('scanning')
-    const changes = await local.rescan()
+    let changes: number
+    try {
+      changes = await local.rescan()
+    } catch (err) {
+      if (err instanceof ScanStopped) return // paused or closing: whoever stopped it sets the state
+      throw err
+    }
     if (this.config.mode === 'receive-only') this.localChanges = changes
     this.setState('idle')
   }
@@ -293,8 +317,22 @@ export class SharedFolder extends ReadyResource {
     this.emitSoon()
   }
 
+  // Rules that cannot be read hold local changes back and show as an error until they can.
+  private rulesHeld(problem: string | null): void {
+    if (problem !== null) {
+      this.setError(problem)
+      this.errorFromRules = true
+    } else if (this.errorFromRules && this.state === 'error') {
+      this.errorFromRules = false
+      this.state = 'idle'
+      this.lastError = null
+      this.emitSoon()
+    }
+  }
+
   private setError(message: string, fromPull = false): void {
     this.errorFromPull = fromPull
+    this.errorFromRules = false
     this.state = 'error'
     this.lastError = message
     this.emitSoon()
