@@ -13,6 +13,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 export const BIN = path.join(ROOT, 'out/cli/index.mjs')
 const READY_MS = 60_000
 const CALL_MS = 30_000
+const RETRY_MS = 30_000
 export const FOLDER = 'Soak'
 
 type Outcome<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } }
@@ -90,13 +91,25 @@ export class Device {
   async pause(): Promise<void> {
     this.paused = true
     this.markBlind()
-    if (this.running) await this.call('pause', { folder: FOLDER })
+    if (this.running) await this.callSoon('pause', { folder: FOLDER })
   }
 
   async resume(): Promise<void> {
     this.paused = false
-    if (this.running) await this.call('resume', { folder: FOLDER })
+    if (this.running) await this.callSoon('resume', { folder: FOLDER })
     this.markWatching()
+  }
+
+  // A process just (re)started may not have opened its folder yet: try for a while.
+  async callSoon(command: string, input: unknown): Promise<void> {
+    let last = ''
+    for (const deadline = Date.now() + RETRY_MS; Date.now() < deadline; await sleep(250)) {
+      const outcome = await this.tryCall(command, input).catch((err: Error) => ({ ok: false as const, error: { code: 'HTTP', message: err.message } }))
+      if (outcome.ok) return
+      last = `${outcome.error.code}: ${outcome.error.message}`
+      if (outcome.error.code === 'NOT_RUNNING') return
+    }
+    throw new Error(`${this.name} ${command}: ${last}`)
   }
 
   // Watching means: running, not paused, root in place.

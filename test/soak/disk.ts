@@ -30,14 +30,6 @@ export async function contentsAt(d: Device, p: string): Promise<{ path: string; 
   return out
 }
 
-export async function replacing(ledger: Ledger, d: Device, p: string): Promise<void> {
-  for (const { sha } of await contentsAt(d, p)) ledger.replacing(sha, d)
-}
-
-export async function moving(ledger: Ledger, d: Device, from: string, to: string): Promise<void> {
-  for (const c of await contentsAt(d, from)) ledger.moved(c.sha, d, to + c.path.slice(from.length))
-}
-
 function pickSize(prng: Prng): number {
   const roll = prng.next()
   if (roll < 0.7) return prng.int(1, 4096)

@@ -4,7 +4,8 @@
 import fs from 'fs/promises'
 import path from 'path'
 import { type Device, FOLDER } from './cluster'
-import { abs, isRace, moving, replacing, writeContent } from './disk'
+import { abs, contentsAt, isRace, writeContent } from './disk'
+import type { Journal } from './journal'
 import type { Ledger } from './ledger'
 import type { Model } from './model'
 import type { Prng } from './prng'
@@ -34,6 +35,7 @@ export interface RoundCounts {
   kills: number
   skipped: number
   rootLosses: string[] // paths other devices lost while a device's root was gone
+  resurrected: string[] // files back after the harness removed them
 }
 
 export interface OpContext {
@@ -43,6 +45,7 @@ export interface OpContext {
   devices: Device[]
   models: Map<Device, Model>
   ledger: Ledger
+  journal: Journal
   counts: RoundCounts
   rmRootHoldMs: number
   waitQuiet(devices: Device[]): Promise<void>
@@ -51,6 +54,7 @@ export interface OpContext {
 // Runs one operation of the given kind (or a create, when nothing fits it); returns its trace line.
 export async function runOp(ctx: OpContext, kind: OpKind): Promise<string> {
   let line: string | null
+  ctx.journal.next()
   try {
     line = await OPS[kind](ctx)
   } catch (err) {
@@ -80,7 +84,7 @@ const OPS: Record<OpKind, Op> = {
   async overwrite(ctx) {
     const [d, p] = pickFile(ctx) ?? []
     if (d === undefined || p === undefined) return null
-    await replacing(ctx.ledger, d, p)
+    await replacingAt(ctx, d, p)
     const exec = ctx.prng.chance(0.15) ? ctx.prng.chance(0.5) : undefined
     const bytes = await write(ctx, d, p, 'overwrite', { exec })
     return `${d.name} overwrite ${p} ${bytes} B${exec === undefined ? '' : exec ? ' +x' : ' -x'}`
@@ -88,14 +92,14 @@ const OPS: Record<OpKind, Op> = {
   async append(ctx) {
     const [d, p] = pickFile(ctx) ?? []
     if (d === undefined || p === undefined) return null
-    await replacing(ctx.ledger, d, p)
+    await replacingAt(ctx, d, p)
     const bytes = await write(ctx, d, p, 'append', { append: true })
     return `${d.name} append ${p} -> ${bytes} B`
   },
   async delete(ctx) {
     const [d, p] = pickFile(ctx) ?? []
     if (d === undefined || p === undefined) return null
-    await replacing(ctx.ledger, d, p)
+    await removing(ctx, d, p, `${d.name}'s delete`)
     ctx.models.get(d)!.remove(p)
     return `${d.name} delete ${p}` + (await tolerate(fs.rm(abs(d, p))))
   },
@@ -103,8 +107,8 @@ const OPS: Record<OpKind, Op> = {
     const [d, p] = pickFile(ctx) ?? []
     if (d === undefined || p === undefined) return null
     const q = newPath(ctx, d, 'file')
-    await replacing(ctx.ledger, d, q)
-    await moving(ctx.ledger, d, p, q)
+    await replacingAt(ctx, d, q)
+    await moving(ctx, d, p, q)
     ctx.models.get(d)!.move(p, q)
     const outcome = await tolerate(fs.mkdir(path.dirname(abs(d, q)), { recursive: true }).then(() => fs.rename(abs(d, p), abs(d, q))))
     return `${d.name} rename ${p} -> ${q}${outcome}`
@@ -119,7 +123,7 @@ const OPS: Record<OpKind, Op> = {
   async rmdir(ctx) {
     const [d, p] = pickDir(ctx) ?? []
     if (d === undefined || p === undefined) return null
-    await replacing(ctx.ledger, d, p)
+    await removing(ctx, d, p, `${d.name}'s rm -rf ${p}`)
     ctx.models.get(d)!.remove(p)
     return `${d.name} rm -rf ${p}` + (await tolerate(fs.rm(abs(d, p), { recursive: true })))
   },
@@ -128,7 +132,7 @@ const OPS: Record<OpKind, Op> = {
     if (d === undefined || p === undefined) return null
     const q = newPath(ctx, d, 'dir', p)
     const model = ctx.models.get(d)!
-    await moving(ctx.ledger, d, p, q)
+    await moving(ctx, d, p, q)
     model.move(p, q)
     let outcome = await tolerate(fs.mkdir(path.dirname(abs(d, q)), { recursive: true }).then(() => fs.rename(abs(d, p), abs(d, q))))
     // A directory back at the old path right after the move: the move must stay a move.
@@ -148,7 +152,7 @@ const OPS: Record<OpKind, Op> = {
   async 'file-to-dir'(ctx) {
     const [d, p] = pickFile(ctx) ?? []
     if (d === undefined || p === undefined) return null
-    await replacing(ctx.ledger, d, p)
+    await removing(ctx, d, p, `${d.name}'s file-to-dir`)
     const removed = await tolerate(fs.rm(abs(d, p)))
     if (removed !== '') return `${d.name} file-to-dir ${p}${removed}`
     const model = ctx.models.get(d)!
@@ -166,7 +170,7 @@ const OPS: Record<OpKind, Op> = {
   async 'dir-to-file'(ctx) {
     const [d, p] = pickDir(ctx) ?? []
     if (d === undefined || p === undefined) return null
-    await replacing(ctx.ledger, d, p)
+    await removing(ctx, d, p, `${d.name}'s dir-to-file`)
     const removed = await tolerate(fs.rm(abs(d, p), { recursive: true }))
     if (removed !== '') return `${d.name} dir-to-file ${p}${removed}`
     const model = ctx.models.get(d)!
@@ -186,7 +190,7 @@ const OPS: Record<OpKind, Op> = {
     if (a.running && !a.paused) await a.pause()
     if (pauseB && b.running && !b.paused) await b.pause()
     for (const d of [a, b]) {
-      await replacing(ctx.ledger, d, p)
+      await replacingAt(ctx, d, p)
       await write(ctx, d, p, 'conflict', {})
     }
     ctx.counts.conflicts++
@@ -219,7 +223,7 @@ const OPS: Record<OpKind, Op> = {
     if (choices.length === 0) return null
     const d = ctx.prng.pick(choices)
     await d.start()
-    if (d.paused) await d.call('pause', { folder: FOLDER }).catch(() => undefined) // a restart keeps the folder as the harness left it
+    if (d.paused) await d.callSoon('pause', { folder: FOLDER }) // a restart keeps the folder as the harness left it
     return `${d.name} restart`
   },
   async 'rm-root'(ctx) {
@@ -227,6 +231,7 @@ const OPS: Record<OpKind, Op> = {
     if (choices.length === 0) return null
     const d = ctx.prng.pick(choices)
     const others = ctx.devices.filter((o) => o !== d && o.running && !o.paused)
+    ctx.journal.touch('/') // a restored copy may bring back anything
     await ctx.waitQuiet(ctx.devices.filter((o) => o.running && !o.paused))
     const before = await Promise.all(others.map((o) => snapshot(o.root)))
     d.rootBackup = `${d.root}.backup`
@@ -248,9 +253,34 @@ const OPS: Record<OpKind, Op> = {
 }
 
 async function write(ctx: OpContext, d: Device, p: string, op: string, opts: { exec?: boolean; append?: boolean }): Promise<number> {
+  ctx.journal.arrived(p)
   const bytes = await writeContent({ prng: ctx.prng, ledger: ctx.ledger, seed: ctx.seed, round: ctx.round, op, device: d, path: p, ...opts })
   ctx.counts.writes++
   return bytes
+}
+
+async function replacingAt(ctx: OpContext, d: Device, p: string): Promise<void> {
+  ctx.journal.touch(p)
+  for (const c of await contentsAt(d, p)) ctx.ledger.replacing(c.sha, d)
+}
+
+async function removing(ctx: OpContext, d: Device, p: string, what: string): Promise<void> {
+  ctx.journal.touch(p)
+  for (const c of await contentsAt(d, p)) {
+    ctx.ledger.replacing(c.sha, d)
+    ctx.journal.removed(c.path, c.sha, what)
+  }
+}
+
+async function moving(ctx: OpContext, d: Device, from: string, to: string): Promise<void> {
+  ctx.journal.touch(from)
+  ctx.journal.touch(to)
+  for (const c of await contentsAt(d, from)) {
+    const dest = to + c.path.slice(from.length)
+    ctx.ledger.moved(c.sha, d, dest)
+    ctx.journal.removed(c.path, c.sha, `${d.name}'s move of ${from}`)
+    ctx.journal.arrived(dest)
+  }
 }
 
 // '' when it worked; a note when a race with the engine made it impossible.

@@ -27,7 +27,7 @@ async function main(): Promise<number> {
   log(
     `totals: devices ${opts.devices}, rounds ${rounds.length}, writes ${sum((r) => r.counts.writes)}, type changes ${sum((r) => r.counts.typeChanges)}, ` +
       `conflicts ${sum((r) => r.counts.conflicts)}, kills ${sum((r) => r.counts.kills)}, rounds converged ${sum((r) => Number(r.settled && r.converged))}/${rounds.length}, ` +
-      `writes lost ${sum((r) => r.lost.length)}, lost while a root was gone ${sum((r) => r.counts.rootLosses.length)}, crashes ${sum((r) => r.crashes.length)}`
+      `writes lost ${sum((r) => r.lost.length)}, resurrected ${sum((r) => r.counts.resurrected.length)}, lost while a root was gone ${sum((r) => r.counts.rootLosses.length)}, crashes ${sum((r) => r.crashes.length)}`
   )
   log(`${ok ? 'PASS' : 'FAIL'} (seed ${opts.seed}${ok ? '' : `; failed rounds: ${rounds.filter((r) => !roundOk(r)).map((r) => r.round).join(', ')}`})`)
   return ok ? 0 : 1

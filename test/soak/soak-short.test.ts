@@ -30,11 +30,12 @@ test.skipIf(process.env.HYPERFOLD_SOAK_SHORT !== '1')(
       log: (line) => lines.push(line)
     })
     const report = lines.join('\n')
-    expect(rounds.map(summary), report).toEqual([1, 2, 3].map((round) => ({ round, converged: true, lost: 0, rootLosses: 0, crashes: 0 })))
+    expect(rounds.map(summary), report).toEqual([1, 2, 3].map((round) => ({ round, converged: true, lost: 0, rootLosses: 0, resurrected: 0, crashes: 0 })))
   },
   900_000 // three rounds, each with a settle of up to 90 s, on a busy 2-core box
 )
 
-function summary(r: RoundResult): { round: number; converged: boolean; lost: number; rootLosses: number; crashes: number } {
-  return { round: r.round, converged: r.settled && r.converged, lost: r.lost.length, rootLosses: r.counts.rootLosses.length, crashes: r.crashes.length }
+function summary(r: RoundResult): Record<string, number | boolean> {
+  const { counts } = r
+  return { round: r.round, converged: r.settled && r.converged, lost: r.lost.length, rootLosses: counts.rootLosses.length, resurrected: counts.resurrected.length, crashes: r.crashes.length }
 }

@@ -7,6 +7,7 @@ import { execFile } from 'child_process'
 import { promisify } from 'util'
 import { Cluster, type Crash, type Device, FOLDER, sleep } from './cluster'
 import { type LostWrite, WriteChecker } from './check'
+import { Journal } from './journal'
 import { Ledger } from './ledger'
 import { Model } from './model'
 import { type OpContext, type OpKind, type RoundCounts, runOp } from './ops'
@@ -77,7 +78,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
 }
 
 export function roundOk(r: RoundResult): boolean {
-  return r.settled && r.converged && r.lost.length === 0 && r.crashes.length === 0 && r.counts.rootLosses.length === 0
+  return r.settled && r.converged && r.lost.length === 0 && r.crashes.length === 0 && r.counts.rootLosses.length === 0 && r.counts.resurrected.length === 0
 }
 
 class SoakRun {
@@ -105,6 +106,7 @@ class SoakRun {
     const { devices } = this.cluster
     const crashesBefore = this.cluster.crashes.length
     const trees = await Promise.all(devices.map((d) => snapshot(d.root)))
+    const startedConverged = differences(trees).length === 0
     const ctx = this.context(round, trees)
     const trace: string[] = []
     for (let i = 1; i <= this.opts.opsPerRound; i++) {
@@ -127,6 +129,7 @@ class SoakRun {
       if (!late) [after, diffs] = [again, differences(again)]
     }
     const lost = await this.checker.lost(this.ledger, devices, after)
+    if (startedConverged) ctx.counts.resurrected.push(...ctx.journal.resurrected(after))
     const result: RoundResult = { round, counts: ctx.counts, settled: settled.ok, converged, lost, crashes: this.cluster.crashes.slice(crashesBefore) }
     this.opts.log(roundLine(result))
     if (!roundOk(result)) this.explain(result, trace, states, diffs, late)
@@ -136,9 +139,9 @@ class SoakRun {
   private context(round: number, trees: Tree[]): OpContext {
     const { devices } = this.cluster
     const models = new Map(devices.map((d, i) => [d, new Model(trees[i] ?? new Map())]))
-    const counts: RoundCounts = { ops: {}, writes: 0, typeChanges: 0, conflicts: 0, kills: 0, skipped: 0, rootLosses: [] }
+    const counts: RoundCounts = { ops: {}, writes: 0, typeChanges: 0, conflicts: 0, kills: 0, skipped: 0, rootLosses: [], resurrected: [] }
     return {
-      prng: this.prng, seed: this.opts.seed, round, devices, models, ledger: this.ledger, counts,
+      prng: this.prng, seed: this.opts.seed, round, devices, models, ledger: this.ledger, journal: new Journal(), counts,
       rmRootHoldMs: this.opts.rmRootHoldMs,
       waitQuiet: async (ds) => {
         await Promise.all(ds.map((d) => d.tryCall('status', { folder: FOLDER, waitSynced: true, timeout: 60 }, 75_000).catch(() => null)))
@@ -189,6 +192,7 @@ class SoakRun {
       log(`  lost: write ${w.id} (round ${w.round}, ${w.op} on ${w.writer}, ${w.size} B at ${w.paths[0]}): ${why}`)
     }
     for (const line of r.counts.rootLosses.slice(0, SHOWN_DIFFS)) log(`  ${line}`)
+    for (const line of r.counts.resurrected.slice(0, SHOWN_DIFFS)) log(`  resurrected: ${line}`)
     for (const c of r.crashes) log(`  crash: ${c.device} exited with ${c.code}:\n${indent(c.output.split('\n').slice(-15).join('\n'))}`)
   }
 }
@@ -204,7 +208,7 @@ export function roundLine(r: RoundResult): string {
   return (
     `round ${r.round}: ops [${ops}]${r.counts.skipped > 0 ? ` (${r.counts.skipped} skipped)` : ''}, writes ${r.counts.writes}, type changes ${r.counts.typeChanges}, ` +
     `conflicts ${r.counts.conflicts}, kills ${r.counts.kills}, converged ${r.settled && r.converged ? 'yes' : 'no'}, ` +
-    `writes lost ${r.lost.length}${r.counts.rootLosses.length > 0 ? `, lost while a root was gone ${r.counts.rootLosses.length}` : ''}, crashes ${r.crashes.length}`
+    `writes lost ${r.lost.length}${r.counts.resurrected.length > 0 ? `, resurrected ${r.counts.resurrected.length}` : ''}${r.counts.rootLosses.length > 0 ? `, lost while a root was gone ${r.counts.rootLosses.length}` : ''}, crashes ${r.crashes.length}`
   )
 }
 
