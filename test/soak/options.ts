@@ -15,7 +15,7 @@ const GROUPS: Record<string, OpKind[]> = {
 }
 
 export const USAGE = `Usage: npm run test:soak -- [--seed N] [--rounds N] [--devices N] [--ops N]
-  [--settle-timeout S] [--max-failed-rounds N] [--only kind,kind] [--verbose] [--keep] [--no-build]
+  [--settle-timeout S] [--max-failed-rounds N] [--time-limit MIN] [--only kind,kind] [--verbose] [--keep] [--no-build]
   ${Object.keys(GROUPS).map((g) => `[--no-${g}]`).join(' ')}
 Operation kinds: ${OP_KINDS.join(', ')}`
 
@@ -30,6 +30,7 @@ export function parseOptions(argv: string[], log: (line: string) => void): SoakO
       ops: { type: 'string', default: '16' },
       'settle-timeout': { type: 'string', default: '90' },
       'max-failed-rounds': { type: 'string', default: '1000' },
+      'time-limit': { type: 'string', default: '60' },
       only: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -60,6 +61,7 @@ export function parseOptions(argv: string[], log: (line: string) => void): SoakO
     settleMs: int(values['settle-timeout'] as string, 'settle-timeout', 5) * 1000,
     rmRootHoldMs: 4_000,
     maxFailedRounds: int(values['max-failed-rounds'] as string, 'max-failed-rounds', 1),
+    timeLimitMs: int(values['time-limit'] as string, 'time-limit', 1) * 60_000,
     build: values['no-build'] !== true,
     keep: values.keep === true,
     verbose: values.verbose === true,

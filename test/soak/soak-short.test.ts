@@ -24,6 +24,7 @@ test.skipIf(process.env.HYPERFOLD_SOAK_SHORT !== '1')(
       settleMs: 90_000,
       rmRootHoldMs: 4_000,
       maxFailedRounds: 1,
+      timeLimitMs: 12 * 60_000,
       build: true,
       keep: false,
       verbose: false,

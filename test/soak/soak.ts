@@ -27,6 +27,7 @@ export interface SoakOptions {
   settleMs: number
   rmRootHoldMs: number
   maxFailedRounds: number
+  timeLimitMs: number // no new round starts after this
   build: boolean
   keep: boolean
   verbose: boolean
@@ -61,7 +62,12 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     const run = new SoakRun(opts, cluster)
     await run.populate()
     const results: RoundResult[] = []
+    const stopAt = Date.now() + opts.timeLimitMs
     for (let round = 1; round <= opts.rounds; round++) {
+      if (Date.now() > stopAt) {
+        opts.log(`stopping before round ${round}: the time limit of ${opts.timeLimitMs / 60_000} min is up (--time-limit)`)
+        break
+      }
       results.push(await run.round(round))
       if (results.filter((r) => !roundOk(r)).length >= opts.maxFailedRounds && round < opts.rounds) {
         opts.log(`stopping after ${opts.maxFailedRounds} failed round(s) (--max-failed-rounds)`)
@@ -129,7 +135,8 @@ class SoakRun {
       if (!late) [after, diffs] = [again, differences(again)]
     }
     const lost = await this.checker.lost(this.ledger, devices, after)
-    if (startedConverged) ctx.counts.resurrected.push(...ctx.journal.resurrected(after))
+    // Judged only between converged states: otherwise a refused change reads as a resurrection.
+    if (startedConverged && diffs.length === 0) ctx.counts.resurrected.push(...ctx.journal.resurrected(after))
     const result: RoundResult = { round, counts: ctx.counts, settled: settled.ok, converged, lost, crashes: this.cluster.crashes.slice(crashesBefore) }
     this.opts.log(roundLine(result))
     if (!roundOk(result)) this.explain(result, trace, states, diffs, late)
