@@ -39,7 +39,7 @@ export class Journal {
   // Files that are back after their removal: the removed content itself with no
   // later write or move to that path, or anything at a path no other operation
   // of the round went near.
-  resurrected(trees: Tree[]): string[] {
+  resurrected(trees: Tree[], whose: (sha: string) => string): string[] {
     const out: string[] = []
     for (const r of this.removals) {
       const back = trees.map((t) => t.get(r.path)).find((n) => n?.kind === 'file')
@@ -49,7 +49,7 @@ export class Journal {
       const alone = !this.touches.some((t) => t.at !== r.at && related(t.path, r.path))
       if (!rewritten && back.sha === r.sha) out.push(`${r.path} is back with the content ${r.what} removed`)
       else if (alone && !this.removals.some((o) => o !== r && o.at !== r.at && related(o.path, r.path))) {
-        out.push(`${r.path} is back (${back.size} B ${back.sha.slice(0, 8)}) after ${r.what} removed it, and nothing else touched it`)
+        out.push(`${r.path} is back (${whose(back.sha)}) after ${r.what} removed it, and nothing else touched it`)
       }
     }
     return [...new Set(out)]

@@ -34,6 +34,12 @@ export class Ledger {
     return write
   }
 
+  // Which write made this content, for a person reading a failure.
+  whose(sha: string): string {
+    const w = this.bySha.get(sha)
+    return w === undefined ? `content ${sha.slice(0, 8)}, not written by the harness` : `write ${w.id}: ${w.op} on ${w.writer} in round ${w.round} at ${w.paths[0]}`
+  }
+
   nextId(): number {
     return this.writes.length + 1
   }
