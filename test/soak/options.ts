@@ -15,7 +15,7 @@ const GROUPS: Record<string, OpKind[]> = {
 }
 
 export const USAGE = `Usage: npm run test:soak -- [--seed N] [--rounds N] [--devices N] [--ops N]
-  [--settle-timeout S] [--max-failed-rounds N] [--time-limit MIN] [--only kind,kind] [--verbose] [--keep] [--no-build]
+  [--settle-timeout S] [--max-failed-rounds N] [--time-limit MIN] [--only kind,kind] [--weight kind=N,kind=N] [--verbose] [--keep] [--no-build]
   ${Object.keys(GROUPS).map((g) => `[--no-${g}]`).join(' ')}
 Operation kinds: ${OP_KINDS.join(', ')}`
 
@@ -32,6 +32,7 @@ export function parseOptions(argv: string[], log: (line: string) => void): SoakO
       'max-failed-rounds': { type: 'string', default: '1000' },
       'time-limit': { type: 'string', default: '60' },
       only: { type: 'string' },
+      weight: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
@@ -49,6 +50,11 @@ export function parseOptions(argv: string[], log: (line: string) => void): SoakO
     const unknown = only.filter((k) => !OP_KINDS.includes(k))
     if (unknown.length > 0) throw new Error(`unknown operation kind(s): ${unknown.join(', ')}\n${USAGE}`)
     for (const k of OP_KINDS) if (!only.includes(k)) weights[k] = 0
+  }
+  for (const pair of typeof values.weight === 'string' ? values.weight.split(',') : []) {
+    const [kind, n] = pair.split('=') as [OpKind, string | undefined]
+    if (!OP_KINDS.includes(kind)) throw new Error(`unknown operation kind: ${kind}\n${USAGE}`)
+    weights[kind] = int(n ?? '', `weight ${kind}`, 0)
   }
   for (const [group, kinds] of Object.entries(GROUPS)) if ((values as Record<string, unknown>)[`no-${group}`] === true) for (const k of kinds) weights[k] = 0
   if (Object.values(weights).every((w) => w === 0)) throw new Error('every operation kind is turned off')
