@@ -53,21 +53,20 @@ export interface OpContext {
 
 // Runs one operation of the given kind (or a create, when nothing fits it); returns its trace line.
 export async function runOp(ctx: OpContext, kind: OpKind): Promise<string> {
-  let line: string | null
   ctx.journal.next()
   try {
-    line = await OPS[kind](ctx)
+    let line = await OPS[kind](ctx)
+    if (line === null) {
+      kind = 'create'
+      line = (await OPS.create(ctx))!
+    }
+    ctx.counts.ops[kind] = (ctx.counts.ops[kind] ?? 0) + 1
+    return line
   } catch (err) {
     if (!isRace(err)) throw err
     ctx.counts.skipped++
     return `${kind} skipped: ${(err as Error).message}`
   }
-  if (line !== null) {
-    ctx.counts.ops[kind] = (ctx.counts.ops[kind] ?? 0) + 1
-    return line
-  }
-  ctx.counts.ops.create = (ctx.counts.ops.create ?? 0) + 1
-  return (await OPS.create(ctx))!
 }
 
 type Op = (ctx: OpContext) => Promise<string | null>
