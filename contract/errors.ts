@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'FOLDER_NAME_TAKEN',
   'FILE_NOT_FOUND',
   'VERSION_NOT_FOUND',
+  'PEER_DATA_INVALID',
   'TIMEOUT',
   'INTERNAL'
 ] as const
