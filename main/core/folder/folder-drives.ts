@@ -103,7 +103,7 @@ export class FolderDrives {
     // A writer appends a version's bytes before the entry naming them, so its data reaches that far once we hear from a peer.
     if (end > blobs.core.length) await bounded((blobs.core as Updatable).update({ wait: true }), ENTRY_TIMEOUT_MS)
     if (end > blobs.core.length) {
-      throw peerDataInvalid(`Writer ${who} sent a version whose bytes lie past the end of its data (block ${end - 1} of ${blobs.core.length}).`)
+      throw peerDataInvalid(`Writer ${who} sent a version whose bytes lie past the end of its data (block ${end - 1}; it has ${blobs.core.length}).`)
     }
     if (blob.byteLength > WHOLE_BLOB_BYTES || blob.blockLength > WHOLE_BLOB_BLOCKS) return readAhead(blobs.core, blob, who)
     const bytes = await blobs.get(blob, { timeout: BLOCK_TIMEOUT_MS }).catch((err: unknown) => timedOut(err, who))

@@ -376,12 +376,12 @@ export class SharedFolder extends ReadyResource {
     return [...this.unappliedBy.values()].flat()
   }
 
-  // Each is reported once, when it first turns up; the writer is pulled again
+  // Each path is reported once, when it first turns up; the writer is pulled again
   // later (its watermark stays before them), slower each time, in case the
   // data was only out of reach.
   private noteUnapplied(writer: string, unapplied: Unapplied[]): void {
-    const known = new Set(this.unapplied().map((u) => u.path + '\0' + u.reason))
-    for (const u of unapplied) if (!known.has(u.path + '\0' + u.reason)) this.activity('error', u.path, u.reason)
+    const known = new Set(this.unapplied().map((u) => u.path))
+    for (const u of unapplied) if (!known.has(u.path)) this.activity('error', u.path, u.reason)
     if (unapplied.length === 0) {
       this.unappliedBy.delete(writer)
       this.retryUnapplied.succeeded(writer)
