@@ -97,7 +97,7 @@ export class FolderDrives {
     if (blob === null || blob.byteLength === 0) return new Uint8Array(0)
     const who = shortWriter(writer)
     // Every block holds at least one byte.
-    if (blob.blockLength === 0 || blob.blockLength > blob.byteLength) throw peerDataInvalid(`Writer ${who} sent a version whose size does not match its blocks.`)
+    if (blob.blockLength === 0 || blob.blockLength > blob.byteLength) throw sizeMismatch(who)
     const blobs = await this.get(writer)!.getBlobs()
     const end = blob.blockOffset + blob.blockLength
     // A writer appends a version's bytes before the entry naming them, so its data reaches that far once we hear from a peer.
@@ -108,7 +108,7 @@ export class FolderDrives {
     if (blob.byteLength > WHOLE_BLOB_BYTES || blob.blockLength > WHOLE_BLOB_BLOCKS) return readAhead(blobs.core, blob, who)
     const bytes = await blobs.get(blob, { timeout: BLOCK_TIMEOUT_MS }).catch((err: unknown) => timedOut(err, who))
     if (bytes === null) throw new HyperfoldError('FILE_NOT_FOUND', 'The bytes of this version are not available from any peer now.')
-    if (bytes.byteLength !== blob.byteLength) throw peerDataInvalid(`Writer ${who} sent a version whose size does not match its blocks.`)
+    if (bytes.byteLength !== blob.byteLength) throw sizeMismatch(who)
     return bytes
   }
 
@@ -156,7 +156,7 @@ async function* readAhead(core: Hypercore, blob: BlobId, who: string): AsyncGene
       ahead.push(block)
     }
     const shifted = ahead.shift()
-    if (shifted === undefined) throw peerDataInvalid(`Writer ${who} sent a version whose size does not match its blocks.`)
+    if (shifted === undefined) throw sizeMismatch(who) // its blocks hold fewer bytes than it says
     const block = await shifted.catch((err: unknown) => timedOut(err, who))
     if (block === null) throw new HyperfoldError('FILE_NOT_FOUND', 'A block of this version is missing from its drive.')
     const part = block.byteLength > left ? block.subarray(0, left) : block
@@ -171,6 +171,10 @@ function shortWriter(writer: string): string {
 
 function peerDataInvalid(message: string): HyperfoldError {
   return new HyperfoldError('PEER_DATA_INVALID', message)
+}
+
+function sizeMismatch(who: string): HyperfoldError {
+  return peerDataInvalid(`Writer ${who} sent a version whose size does not match its blocks.`)
 }
 
 function timedOut(err: unknown, who: string): never {
