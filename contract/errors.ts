@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'FOLDER_NAME_TAKEN',
   'FILE_NOT_FOUND',
   'VERSION_NOT_FOUND',
+  'PEER_DATA_INVALID',
   'TIMEOUT',
   // The system failed an operation on a file for a reason none of the codes above names (EIO, EBUSY...).
   'DISK_ERROR',

@@ -32,7 +32,7 @@ export class TestEnv {
 
   async tmpDir(name = 'hf-'): Promise<string> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), name))
-    this.closers.push(() => fs.rm(dir, { recursive: true, force: true }))
+    this.closers.push(() => fs.rm(dir, { recursive: true, force: true, maxRetries: 5 })) // a node closed later may still be writing there
     return dir
   }
 

@@ -52,6 +52,8 @@ describe('a folder tree on three devices', () => {
       await waitOffered(node, 'Docs')
       await node.folders.sync({ folder: 'Docs', path: root })
     }
+    // C hears of B's writer only from a catalog: until then, in sync means with what it knows.
+    await waitUntil(async () => ((await exists(path.join(rootC, 'mine.txt'))) ? true : undefined), "B's file on C")
     await settle(nodes)
 
     const expected = ['a.txt', 'dir/x.txt', 'mine.txt'] // treeHashes leaves out .hyperfold*

@@ -11,6 +11,10 @@ import { parseBlobId, parseEntryMeta } from './entry-meta'
 import type { Candidate } from './merge'
 
 const ENTRY_TIMEOUT_MS = 10_000
+// A block not served within this long skips its file for now (a peer that
+// claims data it never serves, or one gone): the file is tried again later,
+// and whatever did arrive stays stored, so a slow link still gets there.
+const BLOCK_TIMEOUT_MS = 60_000
 // A blob this small is read whole, every block requested at once; a larger one streams.
 const WHOLE_BLOB_BYTES = 1 << 20
 const WHOLE_BLOB_BLOCKS = 64
@@ -18,6 +22,9 @@ const WHOLE_BLOB_BLOCKS = 64
 // in blocks of whatever size its writer chose (and never more than a few: ids come from peers).
 const READ_AHEAD_BYTES = 8 << 20
 const READ_AHEAD_MAX_BLOCKS = 256
+
+// Hypercore's update(), which our declarations of it leave out.
+type Updatable = Hypercore & { update(opts: { wait: boolean }): Promise<boolean> }
 
 export class FolderDrives {
   readonly own: Hyperdrive
@@ -83,13 +90,25 @@ export class FolderDrives {
     return found.filter((c): c is Candidate => c !== null)
   }
 
-  // The bytes of one version, each block verified against the writer's Merkle tree as it arrives.
+  // The bytes of one version, each block verified against the writer's Merkle
+  // tree as it arrives. A blob id comes from a peer: one that cannot be right
+  // is refused at once, and no block is waited for without end.
   async bytes(writer: string, blob: BlobId | null): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
     if (blob === null || blob.byteLength === 0) return new Uint8Array(0)
+    const who = shortWriter(writer)
+    // Every block holds at least one byte.
+    if (blob.blockLength === 0 || blob.blockLength > blob.byteLength) throw sizeMismatch(who)
     const blobs = await this.get(writer)!.getBlobs()
-    if (blob.byteLength > WHOLE_BLOB_BYTES || blob.blockLength > WHOLE_BLOB_BLOCKS) return readAhead(blobs.core, blob)
-    const bytes = await blobs.get(blob)
+    const end = blob.blockOffset + blob.blockLength
+    // A writer appends a version's bytes before the entry naming them, so its data reaches that far once we hear from a peer.
+    if (end > blobs.core.length) await bounded((blobs.core as Updatable).update({ wait: true }), ENTRY_TIMEOUT_MS)
+    if (end > blobs.core.length) {
+      throw peerDataInvalid(`Writer ${who} sent a version whose bytes lie past the end of its data (block ${end - 1}; it has ${blobs.core.length}).`)
+    }
+    if (blob.byteLength > WHOLE_BLOB_BYTES || blob.blockLength > WHOLE_BLOB_BLOCKS) return readAhead(blobs.core, blob, who)
+    const bytes = await blobs.get(blob, { timeout: BLOCK_TIMEOUT_MS }).catch((err: unknown) => timedOut(err, who))
     if (bytes === null) throw new HyperfoldError('FILE_NOT_FOUND', 'The bytes of this version are not available from any peer now.')
+    if (bytes.byteLength !== blob.byteLength) throw sizeMismatch(who)
     return bytes
   }
 
@@ -125,21 +144,48 @@ async function lookup(drive: Hyperdrive, writer: string, path: string, local: bo
 
 // A block asked for before it arrives is handed over from the wire; one that
 // arrived first has to be read back out of storage, which costs as much again.
-async function* readAhead(core: Hypercore, blob: BlobId): AsyncGenerator<Uint8Array> {
+async function* readAhead(core: Hypercore, blob: BlobId, who: string): AsyncGenerator<Uint8Array> {
   const window = Math.min(READ_AHEAD_MAX_BLOCKS, Math.max(2, Math.ceil((READ_AHEAD_BYTES * blob.blockLength) / blob.byteLength)))
   const ahead: Promise<Buffer | null>[] = []
   let next = blob.blockOffset
   let left = blob.byteLength
   while (left > 0) {
     while (next < blob.blockOffset + blob.blockLength && ahead.length < window) {
-      const block = core.get(next++)
+      const block = core.get(next++, { timeout: BLOCK_TIMEOUT_MS })
       block.catch(() => undefined) // handled where it is awaited; the rest are dropped if the write fails
       ahead.push(block)
     }
-    const block = await ahead.shift()
-    if (block === undefined || block === null) throw new HyperfoldError('FILE_NOT_FOUND', 'A block of this version is missing from its drive.')
+    const shifted = ahead.shift()
+    if (shifted === undefined) throw sizeMismatch(who) // its blocks hold fewer bytes than it says
+    const block = await shifted.catch((err: unknown) => timedOut(err, who))
+    if (block === null) throw new HyperfoldError('FILE_NOT_FOUND', 'A block of this version is missing from its drive.')
     const part = block.byteLength > left ? block.subarray(0, left) : block
     left -= part.byteLength
     yield part
   }
+}
+
+function shortWriter(writer: string): string {
+  return writer.slice(0, 8)
+}
+
+function peerDataInvalid(message: string): HyperfoldError {
+  return new HyperfoldError('PEER_DATA_INVALID', message)
+}
+
+function sizeMismatch(who: string): HyperfoldError {
+  return peerDataInvalid(`Writer ${who} sent a version whose size does not match its blocks.`)
+}
+
+function timedOut(err: unknown, who: string): never {
+  if ((err as { code?: unknown }).code !== 'REQUEST_TIMEOUT') throw err
+  throw peerDataInvalid(`Writer ${who}'s data for this version did not arrive within ${BLOCK_TIMEOUT_MS / 1000} s.`)
+}
+
+// A peer may never answer: wait for it, but not forever.
+async function bounded(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
+  await Promise.race([work.catch(() => undefined), timeout])
+  clearTimeout(timer)
 }

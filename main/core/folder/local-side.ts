@@ -11,7 +11,8 @@ import { FolderFs } from './folder-fs'
 import { FolderWatcher } from './folder-watcher'
 import { IgnoreRules } from './ignore-rules'
 import type { IndexRecord, LocalIndex } from './local-index'
-import { type Published, Publisher } from './publisher'
+import { type Published, Publisher, type PublisherContext } from './publisher'
+import { type RootGuard, RootMissing } from './root-guard'
 import { scanDiff } from './scan-diff'
 import { type ScanEntry, scanDirectory, scanFolder, scanPath } from './scanner'
 
@@ -26,6 +27,7 @@ export interface LocalSideOptions {
   receiveOnly: boolean
   // Stops a running rescan from outside (pause, close), even before this side has started.
   signal?: AbortSignal
+  guard?: RootGuard | undefined // what every deletion is checked against (tests of this unit alone run without)
   onbatch(paths: string[]): void
   onerror(err: Error): void
   activity(kind: FolderActivity['kind'], path: string, message: string): void
@@ -47,7 +49,7 @@ export class LocalSide {
     this.scanSignal = opts.signal === undefined ? this.stopped.signal : AbortSignal.any([opts.signal, this.stopped.signal])
     this.fs = new FolderFs(opts.root)
     const ctx = { deviceId: opts.deviceId, fs: this.fs, drives: opts.drives, index: opts.index }
-    this.publisher = new Publisher(ctx)
+    this.publisher = opts.guard === undefined ? new Publisher(ctx) : new GuardedPublisher(ctx, opts.guard)
     this.applier = new Applier({ ...ctx, publisher: this.publisher, receiveOnly: opts.receiveOnly })
   }
 
@@ -145,8 +147,28 @@ export class LocalSide {
       if (this.opts.receiveOnly) return await this.publisher.pending(p, disk, record)
       return await this.publisher.publish(p, disk, record)
     } catch (err) {
+      if (err instanceof RootMissing) throw err // the whole batch or scan stops, not this path alone
       this.opts.activity('error', p, toApiError(err).message)
       return null
     }
+  }
+}
+
+// A deletion is what a vanished root fakes, so each one is checked against
+// the guard as it is published: after the scan or the watcher's batch found
+// the path gone, and before anything is staged. A root gone by then fails the
+// check and the deletion is never made; this covers the applier too, which
+// publishes a local deletion it finds before merging a remote change.
+class GuardedPublisher extends Publisher {
+  private readonly guard: RootGuard
+
+  constructor(ctx: PublisherContext, guard: RootGuard) {
+    super(ctx)
+    this.guard = guard
+  }
+
+  override async publish(path: string, disk: ScanEntry | null, known?: IndexRecord | null): Promise<Published> {
+    if (disk === null) await this.guard.assert()
+    return super.publish(path, disk, known)
   }
 }

@@ -4,7 +4,10 @@
 // applied, then removals run one at a time, deepest first, so a directory
 // empties before it goes. The index is committed every few hundred paths and,
 // with the writer's new watermark, at the end; when a path could not be
-// applied, the watermark stays and the pull fails, to be tried again.
+// applied, the watermark stays and the pull fails, to be tried again. A path
+// whose bytes a peer cannot serve or that cannot be verified is skipped: the
+// rest is applied, the watermark stays before it, and the pull returns it as
+// unapplied, for the folder to report and try again later.
 import type Hyperdrive from 'hyperdrive'
 import type { FolderActivity } from '../../../contract/types'
 import { HyperfoldError, toApiError } from '../../../contract/errors'
@@ -16,6 +19,7 @@ import type { LocalIndex } from './local-index'
 import type { Candidate } from './merge'
 import { Progress } from './progress'
 import type { Publisher } from './publisher'
+import { RootMissing } from './root-guard'
 
 const CONCURRENCY = 16
 const COMMIT_EVERY = 512
@@ -28,20 +32,25 @@ export interface PullContext {
   onprogress(progress: Progress | null): void
 }
 
+export interface Unapplied {
+  path: string
+  reason: string
+}
+
 interface Change {
   path: string
   size: number
   candidate: Candidate | null
 }
 
-export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperdrive, from: number, to: number): Promise<void> {
+export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperdrive, from: number, to: number): Promise<{ unapplied: Unapplied[] }> {
   // The new entries and the tree nodes over them are in [from, to): fetched in
   // one pipelined range, the diff then walks local blocks instead of waiting
   // for them one round trip at a time. (A drive's version is 1 before it has a block.)
   const end = Math.min(to, drive.core.length)
   if (from < end) await drive.core.download({ start: from, end }).done()
   const changes = await changedPaths(writer, drive, from)
-  const pull: Pull = { ctx, drive, progress: new Progress(changes.length, changes.reduce((sum, c) => sum + c.size, 0)), failed: [] }
+  const pull: Pull = { ctx, drive, progress: new Progress(changes.length, changes.reduce((sum, c) => sum + c.size, 0)), failed: [], unapplied: [] }
   ctx.onprogress(pull.progress)
   const later: Change[] = []
   let sinceCommit = 0
@@ -62,9 +71,10 @@ export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperd
     ctx.onprogress(null)
     throw pull.failed[0]
   }
-  ctx.index.setWatermark(writer, to)
+  if (pull.unapplied.length === 0) ctx.index.setWatermark(writer, to)
   await ctx.publisher.commit()
   ctx.onprogress(null)
+  return { unapplied: pull.unapplied }
 }
 
 // The writer's drive was closed (the folder pauses or closes) mid-pull. Not a
@@ -86,9 +96,11 @@ interface Pull {
   progress: Progress
   // Paths that could not be applied now but may be later (a file that cannot be written), as their errors.
   failed: unknown[]
+  // Paths skipped because a peer's data cannot be served or verified; reported by the caller.
+  unapplied: Unapplied[]
 }
 
-async function applyOne({ ctx, drive, progress, failed }: Pull, change: Change, rmdir: boolean): Promise<'later' | null> {
+async function applyOne({ ctx, drive, progress, failed, unapplied }: Pull, change: Change, rmdir: boolean): Promise<'later' | null> {
   let p: string
   try {
     p = parseFolderPath(change.path)
@@ -101,11 +113,15 @@ async function applyOne({ ctx, drive, progress, failed }: Pull, change: Change, 
   try {
     results = await ctx.applier.apply(p, change.path === p ? (change.candidate ?? undefined) : undefined, rmdir)
   } catch (err) {
-    if (err instanceof HyperfoldError && err.code === 'DISK_FULL') throw err
+    if ((err instanceof HyperfoldError && err.code === 'DISK_FULL') || err instanceof RootMissing) throw err
     stopIfClosed(drive) // what failed was most likely the closed drive's read
-    ctx.activity('error', p, toApiError(err).message)
-    // A refused path stays refused; anything else may work on a later try.
-    if (!(err instanceof HyperfoldError && err.code === 'PATH_UNSAFE')) failed.push(err)
+    if (err instanceof HyperfoldError && err.code === 'PEER_DATA_INVALID') {
+      unapplied.push({ path: p, reason: `Skipped ${p}: ${err.message}` })
+    } else {
+      ctx.activity('error', p, toApiError(err).message)
+      // A refused path stays refused; anything else may work on a later try.
+      if (!(err instanceof HyperfoldError && err.code === 'PATH_UNSAFE')) failed.push(err)
+    }
   }
   if (results.some((r) => r.kind === 'later')) return 'later'
   let bytes = 0

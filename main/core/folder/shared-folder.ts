@@ -2,8 +2,6 @@
 // the work that keeps the two in step (a full scan at start and every hour,
 // the watcher's batches, and a pull whenever a writer's drive grows).
 import ReadyResource from 'ready-resource'
-import fs from 'fs/promises'
-import path from 'path'
 import type Corestore from 'corestore'
 import type Hyperdrive from 'hyperdrive'
 import type { Folder, FolderActivity, FolderProgress } from '../../../contract/types'
@@ -12,13 +10,13 @@ import { parseBlobId } from './entry-meta'
 import type { FolderConfig } from './folder-config'
 import { FolderDrives, keyOf } from './folder-drives'
 import { entryAt } from './folder-history'
-import { FOLDER_MARKER } from './folder-path'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules'
 import { LocalIndex } from './local-index'
 import { LocalSide } from './local-side'
 import type { Progress } from './progress'
 import { PullRetry } from './pull-retry'
-import { PullStopped, pullWriter } from './puller'
+import { PullStopped, type Unapplied, pullWriter } from './puller'
+import { RootGuard, RootMissing } from './root-guard'
 import { ScanStopped, scanPath } from './scanner'
 import { TaskQueue } from './task-queue'
 
@@ -26,6 +24,8 @@ import { TaskQueue } from './task-queue'
 // for what it misses (as Syncthing's hourly default with its watcher on). On
 // 100,000 files a scan costs ~10 s of work, too much to repeat every few minutes.
 const RESCAN_MS = 60 * 60_000
+// How often a folder whose root went missing looks for it again.
+const ROOT_RECHECK_MS = 3_000
 const EMIT_MS = 100
 const IGNORE_PATH = '/' + IGNORE_FILE
 
@@ -46,6 +46,9 @@ export class SharedFolder extends ReadyResource {
   private readonly queue = new TaskQueue((err) => this.fail(err))
   private readonly dirtyWriters = new Set<string>()
   private local: LocalSide | null = null
+  private guard: RootGuard | null = null
+  private lostRoot: string | null = null // why the local side stopped on its own, until the root is back
+  private rootTimer: NodeJS.Timeout | null = null
   private rescanTimer: NodeJS.Timeout | null = null
   private emitTimer: NodeJS.Timeout | null = null
   private state: Folder['state'] = 'idle'
@@ -60,6 +63,9 @@ export class SharedFolder extends ReadyResource {
   private errorFromRules = false
   // Pause and close stop the scans of every start asked for before them, even one still waiting its turn.
   private scans = new AbortController()
+  // Per writer, the paths its last pull skipped because a peer's data could not be served or verified.
+  private readonly unappliedBy = new Map<string, Unapplied[]>()
+  private readonly retryUnapplied = new PullRetry((writer) => this.schedulePull(writer))
 
   constructor(opts: SharedFolderOptions) {
     super()
@@ -91,6 +97,7 @@ export class SharedFolder extends ReadyResource {
     this.scans.abort()
     await this.drives.closeRemotes()
     await this.inTurn(() => this.stopLocal())
+    this.forgetLostRoot()
     if (this.emitTimer !== null) clearTimeout(this.emitTimer)
     await this.index.close()
     await this.drives.close()
@@ -110,6 +117,11 @@ export class SharedFolder extends ReadyResource {
     }
   }
 
+  // A full scan now, as the hourly one does.
+  async scan(): Promise<void> {
+    await this.queue.push(() => this.rescan())
+  }
+
   // Resolves once everything known now has been scanned and pulled.
   async settled(): Promise<void> {
     await this.queue.idle()
@@ -118,6 +130,7 @@ export class SharedFolder extends ReadyResource {
   // In sync as far as this device knows: nothing queued, every writer's drive merged to its end.
   isSynced(): boolean {
     if (this.local === null || this.reloadsPending > 0 || this.state !== 'idle' || this.dirtyWriters.size > 0) return false
+    if (this.unappliedBy.size > 0) return false
     if (this.config.mode === 'send-only') return true // it never takes what others write
     return this.drives.writers().every((w) => w === this.drives.ownKey || (this.pulledTo.get(w) ?? -1) >= this.drives.get(w)!.version)
   }
@@ -148,13 +161,14 @@ export class SharedFolder extends ReadyResource {
   }
 
   private async startLocal(root: string, signal = this.scans.signal): Promise<void> {
-    const marker = await fs.stat(path.join(root, FOLDER_MARKER)).catch(() => null)
-    if (marker === null || !marker.isDirectory()) {
-      this.setError(`${root} is missing or not mounted (no ${FOLDER_MARKER} marker in it); it stays untouched until it is back.`)
+    const guard = await RootGuard.take(root, this.config.id, (message) => this.rootLost(message))
+    if (typeof guard === 'string') {
+      this.rootLost(guard)
       return
     }
+    this.guard = guard
     this.local = await LocalSide.start({
-      ...{ root, deviceId: this.opts.deviceId, drives: this.drives, index: this.index, receiveOnly: this.config.mode === 'receive-only' },
+      ...{ root, deviceId: this.opts.deviceId, drives: this.drives, index: this.index, receiveOnly: this.config.mode === 'receive-only', guard },
       signal,
       onbatch: (paths) => {
         void this.queue.push(() => this.publishPaths(paths))
@@ -172,10 +186,12 @@ export class SharedFolder extends ReadyResource {
   // Every task commits what it published; one that failed half-way leaves the rest to this commit.
   private async stopLocal(): Promise<void> {
     this.retry.cancel()
+    this.retryUnapplied.cancel()
     if (this.rescanTimer !== null) clearInterval(this.rescanTimer)
     this.rescanTimer = null
     const local = this.local
     this.local = null
+    this.guard = null
     await local?.close()
     await this.queue.idle()
     await local?.publisher.commit()
@@ -190,6 +206,7 @@ export class SharedFolder extends ReadyResource {
       const writers = this.drives.writers()
       await this.drives.closeRemotes()
       await this.stopLocal()
+      this.forgetLostRoot()
       for (const writer of writers) await this.addWriter(writer)
       this.state = 'paused'
     })
@@ -199,7 +216,8 @@ export class SharedFolder extends ReadyResource {
   async resume(): Promise<void> {
     const { signal } = this.scans
     await this.inTurn(async () => {
-      if (this.state === 'paused') this.state = 'idle'
+      if (this.state === 'paused' || this.lostRoot !== null) this.state = 'idle'
+      this.forgetLostRoot()
       this.lastError = null
       if (this.config.path !== null) await this.startLocal(this.config.path, signal)
     })
@@ -251,7 +269,7 @@ export class SharedFolder extends ReadyResource {
     try {
       await this.pull(writer)
     } catch (err) {
-      if (err instanceof PullStopped) return
+      if (err instanceof PullStopped || err instanceof RootMissing) return
       this.retry.failed(writer)
       this.setError(toApiError(err).message, true)
       return
@@ -265,13 +283,20 @@ export class SharedFolder extends ReadyResource {
     }
   }
 
+  // The root is checked before the walk, each deletion as it is published
+  // (see LocalSide), and again after: a root gone mid-walk has its deletions
+  // refused and stops the local side. What a scan finds on disk is there, so
+  // files it publishes before a root goes are real ones.
   private async rescan(): Promise<void> {
     const local = this.local
     if (local === null) return
-    this.setState('scanning')
-    let changes: number
+    let changes = 0
     try {
-      changes = await local.rescan()
+      const held = await this.guarded(async () => {
+        this.setState('scanning')
+        changes = await local.rescan()
+      })
+      if (!held) return
     } catch (err) {
       if (err instanceof ScanStopped) return // paused or closing: whoever stopped it sets the state
       throw err
@@ -281,8 +306,65 @@ export class SharedFolder extends ReadyResource {
   }
 
   private async publishPaths(paths: string[]): Promise<void> {
-    await this.local?.publishPaths(paths)
+    const local = this.local
+    if (local !== null) await this.guarded(() => local.publishPaths(paths))
     this.emitSoon()
+  }
+
+  // Local work runs only on the root the local side started on, checked
+  // before and after it. Whatever fails once the root is gone is the root's
+  // doing: the guard has stopped the local side (rootLost), and the work just ends.
+  private async guarded(work: () => Promise<void>): Promise<boolean> {
+    const guard = this.guard
+    if (guard === null || (await guard.check()) !== null) return false
+    try {
+      await work()
+    } catch (err) {
+      if ((await guard.check()) === null) throw err
+      return false
+    }
+    return (await guard.check()) === null
+  }
+
+  // The root is gone, emptied or swapped: the local side stops (no watcher,
+  // no publishing, no applying) and the root is looked for every few seconds.
+  private rootLost(message: string): void {
+    if (this.lostRoot !== null || this.closing !== null) return
+    this.setError(message)
+    this.lostRoot = message // after: what else fails while the root is gone does not hide why
+    this.inTurn(() => this.stopLocal()).then(
+      () => this.recheckRootSoon(),
+      (err: unknown) => this.fail(err)
+    )
+  }
+
+  private recheckRootSoon(): void {
+    if (this.lostRoot === null || this.closing !== null || this.rootTimer !== null) return
+    this.rootTimer = setTimeout(() => {
+      this.rootTimer = null
+      this.inTurn(() => this.recoverRoot())
+        .catch((err: unknown) => this.fail(err))
+        .finally(() => this.recheckRootSoon())
+    }, ROOT_RECHECK_MS)
+  }
+
+  // Back with its marker, the root gets a new guard and the local side starts
+  // again; its full scan publishes what really changed meanwhile.
+  private async recoverRoot(): Promise<void> {
+    const root = this.config.path
+    if (this.lostRoot === null || this.closing !== null || root === null) return
+    if (typeof (await RootGuard.take(root, this.config.id)) === 'string') return
+    this.forgetLostRoot()
+    this.state = 'idle'
+    this.lastError = null
+    this.emitSoon()
+    await this.startLocal(root)
+  }
+
+  private forgetLostRoot(): void {
+    this.lostRoot = null
+    if (this.rootTimer !== null) clearTimeout(this.rootTimer)
+    this.rootTimer = null
   }
 
   private async pull(writer: string): Promise<void> {
@@ -293,7 +375,6 @@ export class SharedFolder extends ReadyResource {
     const to = drive.version
     this.pulledTo.set(writer, from)
     if (to <= from) return
-    this.setState('syncing')
     const ctx = {
       ...{ applier: local.applier, publisher: local.publisher, index: this.index },
       activity: (kind: FolderActivity['kind'], p: string, message: string) => this.activity(kind, p, message),
@@ -302,9 +383,35 @@ export class SharedFolder extends ReadyResource {
         this.emitSoon()
       }
     }
-    await pullWriter(ctx, writer, drive, from, to)
+    let unapplied: Unapplied[] = []
+    const held = await this.guarded(async () => {
+      this.setState('syncing')
+      ;({ unapplied } = await pullWriter(ctx, writer, drive, from, to))
+    })
+    if (!held) return
     this.pulledTo.set(writer, to)
+    this.noteUnapplied(writer, unapplied)
     this.setState('idle')
+  }
+
+  // Paths a peer's data could not be applied at, with why, until a pull applies them.
+  unapplied(): Unapplied[] {
+    return [...this.unappliedBy.values()].flat()
+  }
+
+  // Each path is reported once, when it first turns up; the writer is pulled again
+  // later (its watermark stays before them), slower each time, in case the
+  // data was only out of reach.
+  private noteUnapplied(writer: string, unapplied: Unapplied[]): void {
+    const known = new Set(this.unapplied().map((u) => u.path))
+    for (const u of unapplied) if (!known.has(u.path)) this.activity('error', u.path, u.reason)
+    if (unapplied.length === 0) {
+      this.unappliedBy.delete(writer)
+      this.retryUnapplied.succeeded(writer)
+    } else {
+      this.unappliedBy.set(writer, unapplied)
+      this.retryUnapplied.failed(writer)
+    }
   }
 
   private progressSnapshot(): FolderProgress | null {
@@ -331,6 +438,7 @@ export class SharedFolder extends ReadyResource {
   }
 
   private setError(message: string, fromPull = false): void {
+    if (this.lostRoot !== null) return
     this.errorFromPull = fromPull
     this.errorFromRules = false
     this.state = 'error'
@@ -343,7 +451,7 @@ export class SharedFolder extends ReadyResource {
   }
 
   private activity(kind: FolderActivity['kind'], p: string, message: string): void {
-    if (kind === 'refused' || kind === 'error') this.lastError = message
+    if ((kind === 'refused' || kind === 'error') && this.lostRoot === null) this.lastError = message
     if (p === IGNORE_PATH && (kind === 'synced' || kind === 'deleted')) this.rulesChanged() // a peer's new rules
     this.opts.onactivity({ folder: this.config.id, kind, path: p, message, time: new Date().toISOString() })
   }

@@ -1,0 +1,42 @@
+// The short soak inside `npm test`: seed 7, three rounds, three real serve
+// processes. Off until the sync engine passes it: set HYPERFOLD_SOAK_SHORT=1
+// to run it (today it fails; see `npm run test:soak` for the long version).
+import { afterAll, expect, test } from 'vitest'
+import { killAllNow } from '../../bench/lib/children'
+import { DEFAULT_WEIGHTS } from './ops'
+import { type RoundResult, runSoak } from './soak'
+
+const SEED = 7
+
+// A test that times out leaves its processes behind otherwise.
+afterAll(() => killAllNow())
+
+test.skipIf(process.env.HYPERFOLD_SOAK_SHORT !== '1')(
+  'soak, seed 7: after each of 3 rounds of random edits, kills and pauses on 3 devices, every tree is the same and no write is lost',
+  async () => {
+    const lines: string[] = []
+    const { rounds } = await runSoak({
+      seed: SEED,
+      rounds: 3,
+      devices: 3,
+      opsPerRound: 12,
+      weights: DEFAULT_WEIGHTS,
+      settleMs: 90_000,
+      rmRootHoldMs: 4_000,
+      maxFailedRounds: 1,
+      timeLimitMs: 12 * 60_000,
+      build: true,
+      keep: false,
+      verbose: false,
+      log: (line) => lines.push(line)
+    })
+    const report = lines.join('\n')
+    expect(rounds.map(summary), report).toEqual([1, 2, 3].map((round) => ({ round, converged: true, lost: 0, rootLosses: 0, resurrected: 0, crashes: 0 })))
+  },
+  900_000 // three rounds, each with a settle of up to 90 s, on a busy 2-core box
+)
+
+function summary(r: RoundResult): Record<string, number | boolean> {
+  const { counts } = r
+  return { round: r.round, converged: r.settled && r.converged, lost: r.lost.length, rootLosses: counts.rootLosses.length, resurrected: counts.resurrected.length, crashes: r.crashes.length }
+}
