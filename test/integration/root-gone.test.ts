@@ -65,6 +65,27 @@ describe('a folder root that goes missing', () => {
     return ownDrive(a, a.folders.info('Docs').id).version
   }
 
+  // rm -rf removes files one by one and may reach the marker last: the
+  // deletions seen before then must not be published either.
+  test('a slow removal of the whole root, marker last, deletes nothing on the other devices', async () => {
+    const rootA = await env.tmpDir()
+    const { a, b, c, rootB, rootC } = await synced(rootA)
+    const version = versionOf(a)
+
+    for (const file of Object.keys(FILES).reverse()) {
+      await fs.rm(path.join(rootA, file))
+      await new Promise((resolve) => setTimeout(resolve, 300))
+    }
+    await fs.rm(path.join(rootA, '.hyperfold'), { recursive: true })
+    await fs.rm(rootA, { recursive: true, force: true })
+    await waitUntil(() => errorOf(a, 'Docs'), 'the error on A')
+    await new Promise((resolve) => setTimeout(resolve, 3000)) // past the deletions' hold
+    await expectNothingDeleted(a, version, [
+      [b, rootB],
+      [c, rootC]
+    ])
+  })
+
   test('rm -rf of the root deletes nothing on the other devices, and the device that lost it says so', async () => {
     const rootA = await env.tmpDir()
     const { a, b, c, rootB, rootC } = await synced(rootA)

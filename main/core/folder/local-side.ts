@@ -5,6 +5,7 @@
 import type { FolderActivity } from '../../../contract/types'
 import { toApiError } from '../../../contract/errors'
 import { Applier } from './applier'
+import { DeletionDelay } from './deletion-delay'
 import { eachLimit } from './each-limit'
 import type { FolderDrives } from './folder-drives'
 import { FolderFs } from './folder-fs'
@@ -40,6 +41,7 @@ export class LocalSide {
   private readonly opts: LocalSideOptions
   private readonly rules: IgnoreRules
   private watcher: FolderWatcher | null = null
+  private readonly deletions: DeletionDelay
   private readonly stopped = new AbortController()
   private readonly scanSignal: AbortSignal
 
@@ -48,6 +50,7 @@ export class LocalSide {
     this.rules = rules
     this.scanSignal = opts.signal === undefined ? this.stopped.signal : AbortSignal.any([opts.signal, this.stopped.signal])
     this.fs = new FolderFs(opts.root)
+    this.deletions = new DeletionDelay(opts.onbatch)
     const ctx = { deviceId: opts.deviceId, fs: this.fs, drives: opts.drives, index: opts.index }
     this.publisher = opts.guard === undefined ? new Publisher(ctx) : new GuardedPublisher(ctx, opts.guard)
     this.applier = new Applier({ ...ctx, publisher: this.publisher, receiveOnly: opts.receiveOnly })
@@ -73,6 +76,7 @@ export class LocalSide {
   // Stops watching and any rescan (it throws ScanStopped); the caller lets the running task end, then commits.
   async close(): Promise<void> {
     this.stopped.abort()
+    this.deletions.close()
     await this.watcher?.close()
     this.watcher = null
   }
@@ -100,6 +104,11 @@ export class LocalSide {
       if (item?.type === 'error') continue
       const record = await this.opts.index.get(p)
       if (item !== null ? this.rules.isIgnored(p, item.type === 'directory') : this.ignores(p, record)) continue
+      const due = this.deletions.isDue(p)
+      if (item === null && record !== null && record.kind !== 'deleted' && !due) {
+        this.deletions.hold(p)
+        continue
+      }
       if (record?.kind === 'directory' && item?.type === 'directory') await this.rescanDirectory(p, item.ino, record)
       else if (record?.kind === 'directory') await this.publishGoneContents(p)
       const published = await this.publishOne(p, item, record)
