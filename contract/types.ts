@@ -53,8 +53,9 @@ export const FOLDER_MODES = ['send-receive', 'send-only', 'receive-only'] as con
 export type FolderMode = (typeof FOLDER_MODES)[number]
 
 // available: offered by a peer, not synced here. scanning/syncing: working.
-// idle: in sync as far as this device knows. paused. error: see lastError.
-export type FolderState = 'available' | 'scanning' | 'syncing' | 'idle' | 'paused' | 'error'
+// idle: in sync as far as this device knows. out-of-sync: idle, but some
+// paths could not be applied (see unapplied). paused. error: see lastError.
+export type FolderState = 'available' | 'scanning' | 'syncing' | 'idle' | 'out-of-sync' | 'paused' | 'error'
 
 export interface FolderProgress {
   filesDone: number
@@ -81,6 +82,13 @@ export interface Folder {
   // receive-only: local edits kept here and not published.
   localChanges: number
   lastError: string | null
+  // Paths the merged state holds that this device could not apply, with why (at most 50): the folder is not in sync while any remain.
+  unapplied: UnappliedPath[]
+}
+
+export interface UnappliedPath {
+  path: string
+  reason: string
 }
 
 export interface FileEntry {

@@ -256,7 +256,7 @@ export class Folders {
     return {
       ...{ id, name: first.entry.name, topic: first.topic, path: null, mode: 'send-receive', state: 'available', progress: null },
       ...{ files: first.entry.files, bytes: first.entry.bytes, sharedBy: offers.map((o) => o.peerName), writers: writers.size },
-      ...{ conflicts: 0, localChanges: 0, lastError: null }
+      ...{ conflicts: 0, localChanges: 0, lastError: null, unapplied: [] }
     }
   }
 

@@ -74,7 +74,7 @@ describe('a peer whose entry points at bytes it does not have', () => {
     await expect(fs.stat(path.join(rootV, 'lie.bin'))).rejects.toThrow()
     // Held back, the file keeps the folder from saying it is in sync.
     const shared = sharedFolder(victim, 'Docs')
-    expect(shared.unapplied()).toEqual([{ path: '/lie.bin', reason: expect.stringContaining(`Writer ${liarId}`) as unknown }])
+    expect(victim.folders.info('Docs').unapplied).toEqual([{ path: '/lie.bin', reason: expect.stringContaining(`Writer ${liarId}`) as unknown }])
     expect(shared.isSynced()).toBe(false)
   }, 120_000)
 })

@@ -50,7 +50,8 @@ const remote: Folder = {
   writers: 1,
   conflicts: 0,
   localChanges: 0,
-  lastError: null
+  lastError: null,
+  unapplied: []
 }
 
 function setup() {

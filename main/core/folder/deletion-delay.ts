@@ -28,6 +28,11 @@ export class DeletionDelay {
     return this.due.delete(path)
   }
 
+  // Deletions seen and not published yet: until they are, the folder is not in sync.
+  get holding(): boolean {
+    return this.held.size > 0 || this.due.size > 0
+  }
+
   hold(path: string): void {
     const now = performance.now()
     if (this.held.size === 0) this.firstHeld = now

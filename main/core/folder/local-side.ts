@@ -64,6 +64,11 @@ export class LocalSide {
     return side
   }
 
+  // Local deletions seen and held back for a moment (see DeletionDelay).
+  get holdingDeletions(): boolean {
+    return this.deletions.holding
+  }
+
   get rulesText(): string | null {
     return this.rules.text
   }
@@ -100,11 +105,11 @@ export class LocalSide {
     if (this.rules.problem !== null) return // held back; the ignore file's own change reloads the rules
     const queue = [...paths]
     for (const p of queue) {
+      const due = this.deletions.isDue(p)
       const item = await scanPath(this.fs.root, p).catch(() => null)
       if (item?.type === 'error') continue
       const record = await this.opts.index.get(p)
       if (item !== null ? this.rules.isIgnored(p, item.type === 'directory') : this.ignores(p, record)) continue
-      const due = this.deletions.isDue(p)
       if (item === null && record !== null && record.kind !== 'deleted' && !due) {
         this.deletions.hold(p)
         continue

@@ -9,7 +9,7 @@
 // rest is applied, the watermark stays before it, and the pull returns it as
 // unapplied, for the folder to report and try again later.
 import type Hyperdrive from 'hyperdrive'
-import type { FolderActivity } from '../../../contract/types'
+import type { FolderActivity, UnappliedPath } from '../../../contract/types'
 import { HyperfoldError, toApiError } from '../../../contract/errors'
 import type { Applied, Applier } from './applier'
 import { eachLimit } from './each-limit'
@@ -32,10 +32,6 @@ export interface PullContext {
   onprogress(progress: Progress | null): void
 }
 
-export interface Unapplied {
-  path: string
-  reason: string
-}
 
 interface Change {
   path: string
@@ -43,7 +39,7 @@ interface Change {
   candidate: Candidate | null
 }
 
-export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperdrive, from: number, to: number): Promise<{ unapplied: Unapplied[] }> {
+export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperdrive, from: number, to: number): Promise<{ unapplied: UnappliedPath[] }> {
   // The new entries and the tree nodes over them are in [from, to): fetched in
   // one pipelined range, the diff then walks local blocks instead of waiting
   // for them one round trip at a time. (A drive's version is 1 before it has a block.)
@@ -97,7 +93,7 @@ interface Pull {
   // Paths that could not be applied now but may be later (a file that cannot be written), as their errors.
   failed: unknown[]
   // Paths skipped because a peer's data cannot be served or verified; reported by the caller.
-  unapplied: Unapplied[]
+  unapplied: UnappliedPath[]
 }
 
 async function applyOne({ ctx, drive, progress, failed, unapplied }: Pull, change: Change, rmdir: boolean): Promise<'later' | null> {
@@ -115,12 +111,14 @@ async function applyOne({ ctx, drive, progress, failed, unapplied }: Pull, chang
   } catch (err) {
     if ((err instanceof HyperfoldError && err.code === 'DISK_FULL') || err instanceof RootMissing) throw err
     stopIfClosed(drive) // what failed was most likely the closed drive's read
-    if (err instanceof HyperfoldError && err.code === 'PEER_DATA_INVALID') {
-      unapplied.push({ path: p, reason: `Skipped ${p}: ${err.message}` })
+    // Data a peer cannot serve or verify, or a path this disk cannot take as
+    // it is (a symlink or a case twin in the way): the path stays unapplied,
+    // shown, and tried again later. Anything else fails the pull, to be retried.
+    if (err instanceof HyperfoldError && (err.code === 'PEER_DATA_INVALID' || err.code === 'PATH_UNSAFE')) {
+      unapplied.push({ path: p, reason: err.code === 'PATH_UNSAFE' ? err.message : `Skipped ${p}: ${err.message}` })
     } else {
       ctx.activity('error', p, toApiError(err).message)
-      // A refused path stays refused; anything else may work on a later try.
-      if (!(err instanceof HyperfoldError && err.code === 'PATH_UNSAFE')) failed.push(err)
+      failed.push(err)
     }
   }
   if (results.some((r) => r.kind === 'later')) return 'later'

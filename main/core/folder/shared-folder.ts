@@ -4,7 +4,7 @@
 import ReadyResource from 'ready-resource'
 import type Corestore from 'corestore'
 import type Hyperdrive from 'hyperdrive'
-import type { Folder, FolderActivity, FolderProgress } from '../../../contract/types'
+import type { Folder, FolderActivity, FolderProgress, UnappliedPath } from '../../../contract/types'
 import { HyperfoldError, toApiError } from '../../../contract/errors'
 import { parseBlobId } from './entry-meta'
 import type { FolderConfig } from './folder-config'
@@ -15,7 +15,8 @@ import { LocalIndex } from './local-index'
 import { LocalSide } from './local-side'
 import type { Progress } from './progress'
 import { PullRetry } from './pull-retry'
-import { PullStopped, type Unapplied, pullWriter } from './puller'
+import { PullStopped, pullWriter } from './puller'
+import { FolderStatus } from './folder-status'
 import { RootGuard, RootMissing } from './root-guard'
 import { ScanStopped, scanPath } from './scanner'
 import { TaskQueue } from './task-queue'
@@ -47,24 +48,18 @@ export class SharedFolder extends ReadyResource {
   private readonly dirtyWriters = new Set<string>()
   private local: LocalSide | null = null
   private guard: RootGuard | null = null
-  private lostRoot: string | null = null // why the local side stopped on its own, until the root is back
   private rootTimer: NodeJS.Timeout | null = null
   private rescanTimer: NodeJS.Timeout | null = null
   private emitTimer: NodeJS.Timeout | null = null
-  private state: Folder['state'] = 'idle'
+  private readonly status = new FolderStatus(() => this.emitSoon())
   private progress: Progress | null = null
-  private lastError: string | null = null
   private localChanges = 0
   private readonly pulledTo = new Map<string, number>()
   private turns: Promise<void> = Promise.resolve()
   private reloadsPending = 0
   private readonly retry = new PullRetry((writer) => this.schedulePull(writer))
-  private errorFromPull = false
-  private errorFromRules = false
   // Pause and close stop the scans of every start asked for before them, even one still waiting its turn.
   private scans = new AbortController()
-  // Per writer, the paths its last pull skipped because a peer's data could not be served or verified.
-  private readonly unappliedBy = new Map<string, Unapplied[]>()
   private readonly retryUnapplied = new PullRetry((writer) => this.schedulePull(writer))
 
   constructor(opts: SharedFolderOptions) {
@@ -83,9 +78,9 @@ export class SharedFolder extends ReadyResource {
       await this.index.ready()
       for (const writer of this.config.writers) await this.addWriter(writer)
       if (this.config.path !== null && !this.config.paused) await this.startLocal(this.config.path)
-      if (this.config.paused) this.state = 'paused'
+      if (this.config.paused) this.status.pause()
     } catch (err) {
-      this.fail(err)
+      this.status.fail('start', toApiError(err).message)
       await this._close().catch(() => undefined) // ready-resource does not call _close when _open fails; the first error is the one to tell
       throw err
     }
@@ -111,9 +106,10 @@ export class SharedFolder extends ReadyResource {
     const totals = this.index.totals
     const { id, name, topic, path, mode } = this.config
     return {
-      ...{ id, name, topic, path, mode, state: this.state, progress: this.progressSnapshot() },
+      ...{ id, name, topic, path, mode, state: this.status.state, progress: this.progressSnapshot() },
       ...{ files: totals.files, bytes: totals.bytes, conflicts: totals.conflicts },
-      ...{ writers: this.drives.writers().length, localChanges: this.localChanges, lastError: this.lastError }
+      ...{ writers: this.drives.writers().length, localChanges: this.localChanges, lastError: this.status.lastError },
+      unapplied: this.status.shownUnapplied()
     }
   }
 
@@ -127,10 +123,11 @@ export class SharedFolder extends ReadyResource {
     await this.queue.idle()
   }
 
-  // In sync as far as this device knows: nothing queued, every writer's drive merged to its end.
+  // In sync as far as this device knows: nothing queued or wrong, every
+  // writer's drive merged to its end, every path of it applied.
   isSynced(): boolean {
-    if (this.local === null || this.reloadsPending > 0 || this.state !== 'idle' || this.dirtyWriters.size > 0) return false
-    if (this.unappliedBy.size > 0) return false
+    if (this.local === null || this.reloadsPending > 0 || !this.status.clear || this.dirtyWriters.size > 0) return false
+    if (this.local.holdingDeletions) return false
     if (this.config.mode === 'send-only') return true // it never takes what others write
     return this.drives.writers().every((w) => w === this.drives.ownKey || (this.pulledTo.get(w) ?? -1) >= this.drives.get(w)!.version)
   }
@@ -208,7 +205,7 @@ export class SharedFolder extends ReadyResource {
       await this.stopLocal()
       this.forgetLostRoot()
       for (const writer of writers) await this.addWriter(writer)
-      this.state = 'paused'
+      this.status.pause()
     })
     this.emitSoon()
   }
@@ -216,9 +213,8 @@ export class SharedFolder extends ReadyResource {
   async resume(): Promise<void> {
     const { signal } = this.scans
     await this.inTurn(async () => {
-      if (this.state === 'paused' || this.lostRoot !== null) this.state = 'idle'
       this.forgetLostRoot()
-      this.lastError = null
+      this.status.resume()
       if (this.config.path !== null) await this.startLocal(this.config.path, signal)
     })
     this.emitSoon()
@@ -271,16 +267,11 @@ export class SharedFolder extends ReadyResource {
     } catch (err) {
       if (err instanceof PullStopped || err instanceof RootMissing) return
       this.retry.failed(writer)
-      this.setError(toApiError(err).message, true)
+      this.status.fail('pull', toApiError(err).message)
       return
     }
     this.retry.succeeded(writer)
-    if (this.state === 'error' && this.errorFromPull && !this.retry.failing) {
-      this.state = 'idle'
-      this.lastError = null
-      this.errorFromPull = false
-      this.emitSoon()
-    }
+    if (!this.retry.failing) this.status.solved('pull')
   }
 
   // The root is checked before the walk, each deletion as it is published
@@ -293,7 +284,7 @@ export class SharedFolder extends ReadyResource {
     let changes = 0
     try {
       const held = await this.guarded(async () => {
-        this.setState('scanning')
+        this.status.working('scanning')
         changes = await local.rescan()
       })
       if (!held) return
@@ -302,7 +293,7 @@ export class SharedFolder extends ReadyResource {
       throw err
     }
     if (this.config.mode === 'receive-only') this.localChanges = changes
-    this.setState('idle')
+    this.status.working('idle')
   }
 
   private async publishPaths(paths: string[]): Promise<void> {
@@ -329,9 +320,8 @@ export class SharedFolder extends ReadyResource {
   // The root is gone, emptied or swapped: the local side stops (no watcher,
   // no publishing, no applying) and the root is looked for every few seconds.
   private rootLost(message: string): void {
-    if (this.lostRoot !== null || this.closing !== null) return
-    this.setError(message)
-    this.lostRoot = message // after: what else fails while the root is gone does not hide why
+    if (this.status.has('root') || this.closing !== null) return
+    this.status.fail('root', message)
     this.inTurn(() => this.stopLocal()).then(
       () => this.recheckRootSoon(),
       (err: unknown) => this.fail(err)
@@ -339,7 +329,7 @@ export class SharedFolder extends ReadyResource {
   }
 
   private recheckRootSoon(): void {
-    if (this.lostRoot === null || this.closing !== null || this.rootTimer !== null) return
+    if (!this.status.has('root') || this.closing !== null || this.rootTimer !== null) return
     this.rootTimer = setTimeout(() => {
       this.rootTimer = null
       this.inTurn(() => this.recoverRoot())
@@ -352,17 +342,15 @@ export class SharedFolder extends ReadyResource {
   // again; its full scan publishes what really changed meanwhile.
   private async recoverRoot(): Promise<void> {
     const root = this.config.path
-    if (this.lostRoot === null || this.closing !== null || root === null) return
+    if (!this.status.has('root') || this.closing !== null || root === null) return
     if (typeof (await RootGuard.take(root, this.config.id)) === 'string') return
     this.forgetLostRoot()
-    this.state = 'idle'
-    this.lastError = null
-    this.emitSoon()
+    this.status.resume() // what else went wrong while the root was away is found again by the start
     await this.startLocal(root)
   }
 
   private forgetLostRoot(): void {
-    this.lostRoot = null
+    this.status.solved('root')
     if (this.rootTimer !== null) clearTimeout(this.rootTimer)
     this.rootTimer = null
   }
@@ -383,75 +371,42 @@ export class SharedFolder extends ReadyResource {
         this.emitSoon()
       }
     }
-    let unapplied: Unapplied[] = []
+    let unapplied: UnappliedPath[] = []
     const held = await this.guarded(async () => {
-      this.setState('syncing')
+      this.status.working('syncing')
       ;({ unapplied } = await pullWriter(ctx, writer, drive, from, to))
     })
     if (!held) return
     this.pulledTo.set(writer, to)
     this.noteUnapplied(writer, unapplied)
-    this.setState('idle')
-  }
-
-  // Paths a peer's data could not be applied at, with why, until a pull applies them.
-  unapplied(): Unapplied[] {
-    return [...this.unappliedBy.values()].flat()
+    this.status.working('idle')
   }
 
   // Each path is reported once, when it first turns up; the writer is pulled again
   // later (its watermark stays before them), slower each time, in case the
-  // data was only out of reach.
-  private noteUnapplied(writer: string, unapplied: Unapplied[]): void {
-    const known = new Set(this.unapplied().map((u) => u.path))
-    for (const u of unapplied) if (!known.has(u.path)) this.activity('error', u.path, u.reason)
-    if (unapplied.length === 0) {
-      this.unappliedBy.delete(writer)
-      this.retryUnapplied.succeeded(writer)
-    } else {
-      this.unappliedBy.set(writer, unapplied)
-      this.retryUnapplied.failed(writer)
-    }
+  // data was only out of reach or the disk changes.
+  private noteUnapplied(writer: string, unapplied: UnappliedPath[]): void {
+    for (const u of this.status.setUnapplied(writer, unapplied)) this.activity('error', u.path, u.reason)
+    if (unapplied.length === 0) this.retryUnapplied.succeeded(writer)
+    else this.retryUnapplied.failed(writer)
   }
 
   private progressSnapshot(): FolderProgress | null {
     return this.progress?.snapshot() ?? null
   }
 
-  private setState(state: Folder['state']): void {
-    if (this.state === 'paused' || this.state === 'error') return
-    this.state = state
-    this.emitSoon()
-  }
-
   // Rules that cannot be read hold local changes back and show as an error until they can.
   private rulesHeld(problem: string | null): void {
-    if (problem !== null) {
-      this.setError(problem)
-      this.errorFromRules = true
-    } else if (this.errorFromRules && this.state === 'error') {
-      this.errorFromRules = false
-      this.state = 'idle'
-      this.lastError = null
-      this.emitSoon()
-    }
-  }
-
-  private setError(message: string, fromPull = false): void {
-    if (this.lostRoot !== null) return
-    this.errorFromPull = fromPull
-    this.errorFromRules = false
-    this.state = 'error'
-    this.lastError = message
-    this.emitSoon()
+    if (problem !== null) this.status.fail('rules', problem)
+    else this.status.solved('rules')
   }
 
   private fail(err: unknown): void {
-    this.setError(toApiError(err).message)
+    this.status.fail('other', toApiError(err).message)
   }
 
   private activity(kind: FolderActivity['kind'], p: string, message: string): void {
-    if ((kind === 'refused' || kind === 'error') && this.lostRoot === null) this.lastError = message
+    if (kind === 'refused' || kind === 'error') this.status.report(message)
     if (p === IGNORE_PATH && (kind === 'synced' || kind === 'deleted')) this.rulesChanged() // a peer's new rules
     this.opts.onactivity({ folder: this.config.id, kind, path: p, message, time: new Date().toISOString() })
   }

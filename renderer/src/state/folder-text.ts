@@ -1,6 +1,6 @@
 // How a shared folder reads in the UI: its state, its mode, who has it, its
 // progress, and the sentences of the activity feed about its files.
-import type { Folder, FolderActivity, FolderMode, FolderProgress, FolderState } from '../../../contract'
+import type { Folder, FolderActivity, FolderMode, FolderProgress, FolderState, UnappliedPath } from '../../../contract'
 import { formatBytes, formatCount, formatRate, listOf, shown } from '../lib/format'
 
 const STATES: Record<FolderState, string> = {
@@ -8,6 +8,7 @@ const STATES: Record<FolderState, string> = {
   scanning: 'Scanning…',
   syncing: 'Syncing…',
   idle: 'Up to date',
+  'out-of-sync': 'Out of sync',
   paused: 'Paused',
   error: 'Error'
 }
@@ -58,6 +59,14 @@ export function progressLine(progress: FolderProgress): string {
 
 export function conflictLine(count: number): string {
   return `${formatCount(count, 'conflict copy', 'conflict copies')} (files named “….sync-conflict-…”): keep the version you want and delete the other`
+}
+
+// Paths the folder holds that this device could not apply: the first, with why, and how many more.
+export function unappliedLine(unapplied: readonly UnappliedPath[]): string {
+  const [first, ...rest] = unapplied
+  if (first === undefined) return ''
+  const more = rest.length > 0 ? ` (and ${formatCount(rest.length, 'more path')})` : ''
+  return `Not applied here: ${shown(first.path)}${more}. ${shown(first.reason)}`
 }
 
 export function localChangesLine(count: number): string {
