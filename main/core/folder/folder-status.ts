@@ -69,8 +69,11 @@ export class FolderStatus {
     this.onchange()
   }
 
+  // What reported paths said goes with the problem they came under.
   solved(problem: Problem): void {
-    if (this.problems.delete(problem)) this.onchange()
+    if (!this.problems.delete(problem)) return
+    this.lastReport = null
+    this.onchange()
   }
 
   // One path's error or refusal, shown while nothing graver is.
