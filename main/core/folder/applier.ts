@@ -4,6 +4,14 @@
 // conflict, that version kept beside it as a conflict copy. A local edit not
 // yet published is published first, so that it takes part in the merge
 // instead of being overwritten.
+//
+// A type change is a change like any other: a file where a directory was (or
+// the other way round) replaces it once what the directory held is gone, and
+// a path whose parents on disk are files has them applied first. What the
+// merged state holds at a path is its winner's kind, except that a live entry
+// below makes it a directory (see kindOf). The index records the merged
+// vector of every candidate, so that what this device publishes next
+// descends from losers too.
 import type { Candidate, Resolution } from './merge'
 import { resolve } from './merge'
 import type { IndexRecord } from './local-index'
