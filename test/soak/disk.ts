@@ -9,7 +9,7 @@ import { sha256, snapshot } from './tree'
 
 // Races with the engine's own writes (a remote delete, a type change) make a
 // planned step impossible; then it is skipped, not failed.
-const RACE_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOTEMPTY', 'EINVAL', 'EBUSY'])
+const RACE_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ERR_FS_EISDIR', 'EEXIST', 'ENOTEMPTY', 'EINVAL', 'EBUSY'])
 
 export function isRace(err: unknown): boolean {
   return RACE_CODES.has((err as NodeJS.ErrnoException).code ?? '')
