@@ -150,8 +150,11 @@ class SoakRun {
     return {
       prng: this.prng, seed: this.opts.seed, round, devices, models, ledger: this.ledger, journal: new Journal(), counts,
       rmRootHoldMs: this.opts.rmRootHoldMs,
+      // Twice: a device in sync may not have heard yet of what another publishes on reaching sync itself.
       waitQuiet: async (ds) => {
-        await Promise.all(ds.map((d) => d.tryCall('status', { folder: FOLDER, waitSynced: true, timeout: 60 }, 75_000).catch(() => null)))
+        for (let pass = 0; pass < 2; pass++) {
+          await Promise.all(ds.map((d) => d.tryCall('status', { folder: FOLDER, waitSynced: true, timeout: 60 }, 75_000).catch(() => null)))
+        }
       }
     }
   }
