@@ -23,6 +23,7 @@ import { type VersionVector, compareVectors, mergeVectors } from './version-vect
 import { candidateOf } from './folder-drives'
 import type { EntryMeta } from './entry-meta'
 import { unsafePath } from './folder-path'
+import { ChangedMeanwhile } from './folder-fs'
 
 export interface ApplierContext extends PublisherContext {
   publisher: Publisher
@@ -47,8 +48,15 @@ export class Applier {
 
   // `known` is one writer's entry at the path, already in hand. Directories
   // are removed only with `rmdir`; without it they come back as 'later'.
-  apply(path: string, known?: Candidate, rmdir = false): Promise<Applied[]> {
-    return this.applyAt(path, known, rmdir, true)
+  // A file edited here between the look at the disk and the write or removal
+  // is left as it is; the path is applied again, and the edit, found now, takes part.
+  async apply(path: string, known?: Candidate, rmdir = false): Promise<Applied[]> {
+    try {
+      return await this.applyAt(path, known, rmdir, true)
+    } catch (err) {
+      if (!(err instanceof ChangedMeanwhile)) throw err
+      return this.applyAt(path, undefined, rmdir, true)
+    }
   }
 
   // `repair` is off for a parent applied by repairParents, which walks every parent itself.
@@ -115,7 +123,7 @@ export class Applier {
     }
     if (kind === 'deleted') {
       if (record?.kind === 'directory' && !rmdir) return { kind: 'later' }
-      if (record?.kind === 'file') await fs.remove(path)
+      if (record?.kind === 'file') await fs.remove(path, record)
       if (record?.kind === 'directory') await fs.rmdirIfEmpty(path)
       index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv }, record)
       if (record?.kind === 'file') await this.removeDeletedParents(path)
@@ -123,7 +131,7 @@ export class Applier {
     }
     if (kind === 'directory') {
       // A file here lost to the directory (or was displaced by what is inside it): its bytes are in its writer's drive, or a conflict copy.
-      if (disk?.type === 'file') await fs.remove(path)
+      if (disk?.type === 'file') await fs.remove(path, disk)
       await fs.mkdir(path)
       index.put(path, { kind: 'directory', size: 0, mtimeMs: 0, vv, ino: (await fs.stat(path))?.ino ?? 0 }, record)
       return { kind: 'directory' }
@@ -131,7 +139,8 @@ export class Applier {
     // A directory here held only what the merged state deleted: what is left of it is empty directories.
     if (disk?.type === 'directory' && !(await fs.removeEmptyTree(path))) throw unsafePath(path, 'a directory with files in it is in the way of the file')
     const { meta } = winner
-    const written = await fs.writeFile(path, await this.ctx.drives.bytes(winner.writer, winner.blob), { mtimeMs: meta.mtime, executable: meta.executable })
+    const replaces = disk?.type === 'file' ? disk : null
+    const written = await fs.writeFile(path, await this.ctx.drives.bytes(winner.writer, winner.blob), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
     index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, vv }, record)
     return { kind: 'file', bytes: written.size }
   }

@@ -3,6 +3,7 @@
 import type { FileEntry } from '../../../contract/types'
 import { mtimeText } from './entry-meta'
 import type { FolderDrives } from './folder-drives'
+import { parseFolderPath } from './folder-path'
 import { resolve } from './merge'
 
 export async function listDirectory(drives: FolderDrives, dir: string): Promise<FileEntry[]> {
@@ -11,17 +12,27 @@ export async function listDirectory(drives: FolderDrives, dir: string): Promise<
   const entries: FileEntry[] = []
   for (const name of [...names].sort()) {
     const path = dir === '/' ? `/${name}` : `${dir}/${name}`
+    if (!isFolderPath(path)) continue // a key no device would apply (see the puller's refusals)
     const resolution = resolve(await drives.candidates(path))
+    // Every directory a device publishes has an entry of its own: a name with no valid entry is one refused.
     const meta = resolution?.winner.meta
-    if (meta?.kind === 'deleted') continue
+    if (meta === undefined || meta.kind === 'deleted') continue
     entries.push({
       name,
       path,
-      kind: meta?.kind === 'file' ? 'file' : 'directory',
-      size: meta?.size ?? 0,
-      mtime: mtimeText(meta?.mtime ?? 0),
-      device: meta?.device ?? ''
+      kind: meta.kind,
+      size: meta.size,
+      mtime: mtimeText(meta.mtime),
+      device: meta.device
     })
   }
   return entries
+}
+
+function isFolderPath(path: string): boolean {
+  try {
+    return parseFolderPath(path) === path
+  } catch {
+    return false
+  }
 }

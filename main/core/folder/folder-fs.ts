@@ -29,6 +29,16 @@ export const OPEN_NO_FOLLOW = constants.O_NOFOLLOW ?? 0
 export interface WriteOptions {
   mtimeMs: number
   executable: boolean
+  // What the write may replace: the file as last seen (null: nothing). Edited
+  // meanwhile, it is left as it is and the write throws ChangedMeanwhile.
+  replaces?: Pick<Stats, 'size' | 'mtimeMs'> | null
+}
+
+// The file at the path is not what the caller last saw: someone edits it right now.
+export class ChangedMeanwhile extends Error {
+  constructor(folderPath: string) {
+    super(`${folderPath} was edited on this device meanwhile.`)
+  }
 }
 
 // A file as written: its mtime as the disk stored it, which the local index must record.
@@ -65,10 +75,13 @@ export class FolderFs {
       const temp = path.join(path.dirname(target), TEMP_STEM + (tempCount++).toString(36))
       try {
         const stats = await writeTemp(temp, source, options)
+        // Checked last, just before the rename: the window for an edit to slip in is the rename's own.
+        if (options.replaces !== undefined && !isAsSeen(await lstatOrNull(target), options.replaces)) throw new ChangedMeanwhile(p)
         await io.rename(temp, target)
         return stats
       } catch (err) {
         await fs.rm(temp, { force: true })
+        if (err instanceof ChangedMeanwhile) throw err
         // A directory in the way fails the rename: cheaper to learn here than to lstat before every write.
         if ((await lstatOrNull(target).catch(() => null))?.isDirectory() === true) throw unsafePath(p, 'a directory is in the way of the file')
         throw err
@@ -76,13 +89,15 @@ export class FolderFs {
     })
   }
 
-  // Removes a file or a symlink (never what it points to); a missing one is already gone.
-  async remove(folderPath: string): Promise<void> {
-    await this.run(folderPath, async (p, segments) => {
+  // Removes a file or a symlink (never what it points to); a missing one is
+  // already gone. With `seen`, a file edited since (another size or mtime) stays: ChangedMeanwhile.
+  async remove(folderPath: string, seen?: Pick<Stats, 'size' | 'mtimeMs'>): Promise<void> {
+    return this.run(folderPath, async (p, segments) => {
       const target = await this.locateExisting(segments)
       const stats = target === null ? null : await lstatOrNull(target)
       if (stats === null) return
       if (stats.isDirectory()) throw unsafePath(p, 'it is a directory, not a file')
+      if (seen !== undefined && !isAsSeen(stats, seen)) throw new ChangedMeanwhile(p)
       await fs.unlink(target!).catch(unlessCode('ENOENT'))
     })
   }
@@ -237,6 +252,11 @@ export async function caseTwin(dir: string, name: string): Promise<string | null
 export function diskError(err: unknown, absPath: string): unknown {
   if ((err as NodeJS.ErrnoException).code === 'ENOENT') return err
   return systemError(err, absPath) ?? err
+}
+
+function isAsSeen(stats: Stats | null, seen: Pick<Stats, 'size' | 'mtimeMs'> | null): boolean {
+  if (stats === null || seen === null) return stats === seen
+  return stats.isFile() && stats.size === seen.size && Math.floor(stats.mtimeMs) === Math.floor(seen.mtimeMs)
 }
 
 async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8Array, options: WriteOptions): Promise<Written> {

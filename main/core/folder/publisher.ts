@@ -190,8 +190,11 @@ function changeOf(record: IndexRecord | null, disk: ScanEntry | null): Published
   return disk.type === 'file' && !sameFile(record, disk) ? 'file' : null
 }
 
-export function sameFile(record: IndexRecord | null, disk: ScanEntry): boolean {
-  return record !== null && record.kind === 'file' && record.size === disk.size && record.mtimeMs === disk.mtimeMs
+// To the millisecond: a copy or a backup restored with its times kept (cp -p
+// keeps milliseconds) is the same file, not an edit to publish again; an edit
+// published as one would beat a deletion made meanwhile elsewhere.
+export function sameFile(record: IndexRecord | null, disk: Pick<ScanEntry, 'size' | 'mtimeMs'>): boolean {
+  return record !== null && record.kind === 'file' && record.size === disk.size && Math.floor(record.mtimeMs) === Math.floor(disk.mtimeMs)
 }
 
 // One read for the whole file; a file cut short meanwhile gives what it holds.

@@ -14,7 +14,7 @@ import { HyperfoldError, toApiError } from '../../../contract/errors'
 import type { Applied, Applier } from './applier'
 import { eachLimit } from './each-limit'
 import { candidateOf } from './folder-drives'
-import { parseFolderPath } from './folder-path'
+import { parseFolderPath, unsafePath } from './folder-path'
 import type { LocalIndex } from './local-index'
 import type { Candidate } from './merge'
 import { Progress } from './progress'
@@ -37,6 +37,8 @@ interface Change {
   path: string
   size: number
   candidate: Candidate | null
+  writer: string
+  malformed: string | null // why the writer's entry here cannot be taken, when it cannot
 }
 
 export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperdrive, from: number, to: number): Promise<{ unapplied: UnappliedPath[] }> {
@@ -100,14 +102,18 @@ async function applyOne({ ctx, drive, progress, failed, unapplied }: Pull, chang
   let p: string
   try {
     p = parseFolderPath(change.path)
+    // Hyperdrive writes keys in one form: another (a doubled or trailing slash) came from a modified client.
+    if (p !== change.path) throw unsafePath(change.path, 'it is not written the way a folder path is')
   } catch (err) {
     ctx.activity('refused', change.path.slice(0, 200), toApiError(err).message)
     progress.add(0)
     return null
   }
+  // What other writers hold at the path still applies; this writer's entry takes no part.
+  if (change.malformed !== null) ctx.activity('refused', p, `Refused ${p} from writer ${change.writer.slice(0, 8)}: ${change.malformed}.`)
   let results: Applied[] = []
   try {
-    results = await ctx.applier.apply(p, change.path === p ? (change.candidate ?? undefined) : undefined, rmdir)
+    results = await ctx.applier.apply(p, change.candidate ?? undefined, rmdir)
   } catch (err) {
     if ((err instanceof HyperfoldError && err.code === 'DISK_FULL') || err instanceof RootMissing) throw err
     stopIfClosed(drive) // what failed was most likely the closed drive's read
@@ -138,7 +144,8 @@ async function changedPaths(writer: string, drive: Hyperdrive, from: number): Pr
     const node = left ?? right
     if (node === null) continue
     const candidate = left === null ? null : candidateOf(writer, left)
-    changes.push({ path: node.key, size: candidate?.meta.kind === 'file' ? candidate.meta.size : 0, candidate })
+    const malformed = left === null || candidate !== null ? null : left.value.linkname ? 'it is a symlink, which is not synced' : 'its metadata or blob id is malformed'
+    changes.push({ path: node.key, size: candidate?.meta.kind === 'file' ? candidate.meta.size : 0, candidate, malformed, writer })
   }
   // Deepest first: what a directory holds before the directory.
   return changes.sort((a, b) => (a.path < b.path ? 1 : a.path > b.path ? -1 : 0))

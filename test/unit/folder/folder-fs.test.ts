@@ -5,7 +5,7 @@ import os from 'os'
 import path from 'path'
 import { execFileSync } from 'child_process'
 import { buffer } from 'stream/consumers'
-import { FolderFs, caseTwin, diskError } from '../../../main/core/folder/folder-fs'
+import { ChangedMeanwhile, FolderFs, caseTwin, diskError } from '../../../main/core/folder/folder-fs'
 
 const dirs: string[] = []
 const cleanups: (() => void)[] = []
@@ -123,6 +123,24 @@ describe('folder.writeFile(path, source, options)', () => {
     if (!makeReadOnly(locked)) ctx.skip('cannot make a directory read-only for this user (root without chattr)')
     await expect(folder.writeFile('/locked/a.txt', Buffer.from('x'), OPTS)).rejects.toMatchObject({ code: 'PERMISSION_DENIED' })
     expect(await fs.readdir(locked)).toEqual([])
+  })
+})
+
+describe('a write or removal over a file edited meanwhile', () => {
+  test('leaves the edit as it is and says so; no temp file stays behind', async () => {
+    const { root, folder } = await setup()
+    await fs.writeFile(path.join(root, 'a.txt'), 'seen')
+    const seen = await fs.stat(path.join(root, 'a.txt'))
+    await fs.writeFile(path.join(root, 'a.txt'), 'edited since')
+    await expect(folder.writeFile('/a.txt', Buffer.from('remote'), { mtimeMs: 0, executable: false, replaces: seen })).rejects.toBeInstanceOf(ChangedMeanwhile)
+    await expect(folder.remove('/a.txt', seen)).rejects.toBeInstanceOf(ChangedMeanwhile)
+    await expect(folder.writeFile('/a.txt', Buffer.from('remote'), { mtimeMs: 0, executable: false, replaces: null })).rejects.toBeInstanceOf(ChangedMeanwhile)
+    expect(await fs.readdir(root)).toEqual(['a.txt'])
+    expect(await fs.readFile(path.join(root, 'a.txt'), 'utf8')).toBe('edited since')
+
+    const now = await fs.stat(path.join(root, 'a.txt'))
+    await folder.writeFile('/a.txt', Buffer.from('remote'), { mtimeMs: 0, executable: false, replaces: now })
+    expect(await fs.readFile(path.join(root, 'a.txt'), 'utf8')).toBe('remote')
   })
 })
 
