@@ -4,6 +4,7 @@ import path from 'path'
 import { createHash } from 'crypto'
 import type Hyperdrive from 'hyperdrive'
 import type { HyperfoldNode } from '../../main/core/node'
+import type { SharedFolder } from '../../main/core/folder/shared-folder'
 import { type TestEnv, nextEvent } from './env'
 
 export async function joinedNodes(env: TestEnv, count: number): Promise<{ nodes: HyperfoldNode[]; topic: string }> {
@@ -43,4 +44,14 @@ export async function writeTree(root: string, files: Record<string, string | Buf
 // A folder's own drive on a node, to write into it as a modified client could.
 export function ownDrive(node: HyperfoldNode, folderId: string): Hyperdrive {
   return (node.folders as unknown as { open: Map<string, { drives: { own: Hyperdrive } }> }).open.get(folderId)!.drives.own
+}
+
+// A folder as its node runs it, to reach what the API does not (a full scan now, its drives).
+export function sharedFolder(node: HyperfoldNode, name: string): SharedFolder {
+  const open = (node.folders as unknown as { open: Map<string, SharedFolder> }).open
+  return [...open.values()].find((f) => f.config.name === name)!
+}
+
+export async function fileHolds(file: string, content: string): Promise<true | undefined> {
+  return (await fs.readFile(file, 'utf8').catch(() => null)) === content ? true : undefined
 }

@@ -66,7 +66,9 @@ describe('a folder tree on three devices', () => {
     await fs.rename(path.join(rootA, 'a.txt'), path.join(rootA, 'renamed.txt'))
     await fs.rename(path.join(rootA, 'dir'), path.join(rootA, 'moved'))
     await fs.mkdir(path.join(rootB, 'empty/nested'), { recursive: true })
-    await waitUntil(async () => ((await exists(path.join(rootC, 'moved/x.txt'))) && (await exists(path.join(rootA, 'empty/nested'))) ? true : undefined), 'the changes on every device')
+    // The old names go a couple of seconds after the new ones come (deletions are held a moment, see DeletionDelay).
+    const arrived = async () => (await exists(path.join(rootC, 'moved/x.txt'))) && (await exists(path.join(rootA, 'empty/nested'))) && !(await exists(path.join(rootC, 'a.txt')))
+    await waitUntil(async () => ((await arrived()) ? true : undefined), 'the changes on every device')
     await settle(nodes)
 
     const after = ['mine.txt', 'moved/x.txt', 'renamed.txt']

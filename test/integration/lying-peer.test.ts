@@ -4,19 +4,9 @@ import b4a from 'b4a'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { waitUntil } from '../helpers/cli'
 import { TestEnv } from '../helpers/env'
-import { joinedNodes, ownDrive, waitOffered, writeTree } from '../helpers/folders'
+import { fileHolds, joinedNodes, ownDrive, sharedFolder, waitOffered, writeTree } from '../helpers/folders'
 import type { FolderActivity } from '../../contract/types'
 import type { HyperfoldNode } from '../../main/core/node'
-import type { SharedFolder } from '../../main/core/folder/shared-folder'
-
-function sharedFolder(node: HyperfoldNode, name: string): SharedFolder {
-  const open = (node.folders as unknown as { open: Map<string, SharedFolder> }).open
-  return [...open.values()].find((f) => f.config.name === name)!
-}
-
-async function fileHolds(file: string, content: string): Promise<true | undefined> {
-  return (await fs.readFile(file, 'utf8').catch(() => null)) === content ? true : undefined
-}
 
 describe('a peer whose entry points at bytes it does not have', () => {
   let env: TestEnv

@@ -4,25 +4,14 @@ import { execFileSync } from 'child_process'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { waitUntil } from '../helpers/cli'
 import { TestEnv } from '../helpers/env'
-import { joinedNodes, ownDrive, treeHashes, waitOffered, writeTree } from '../helpers/folders'
+import { fileHolds, joinedNodes, ownDrive, sharedFolder, treeHashes, waitOffered, writeTree } from '../helpers/folders'
 import type { HyperfoldNode } from '../../main/core/node'
-import type { SharedFolder } from '../../main/core/folder/shared-folder'
 
 const FILES = { 'a.txt': 'alpha\n', 'docs/b.txt': 'beta\n', 'docs/deep/c.txt': 'gamma\n' }
-
-// The folder as the node runs it, to start a full scan now instead of at the hour.
-function sharedFolder(node: HyperfoldNode, name: string): SharedFolder {
-  const open = (node.folders as unknown as { open: Map<string, SharedFolder> }).open
-  return [...open.values()].find((f) => f.config.name === name)!
-}
 
 async function errorOf(node: HyperfoldNode, name: string): Promise<string | undefined> {
   const info = node.folders.info(name)
   return info.state === 'error' && info.lastError !== null ? info.lastError : undefined
-}
-
-async function fileHolds(file: string, content: string): Promise<true | undefined> {
-  return (await fs.readFile(file, 'utf8').catch(() => null)) === content ? true : undefined
 }
 
 describe('a folder root that goes missing', () => {
