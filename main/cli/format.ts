@@ -14,11 +14,11 @@ export function formatResult(result: unknown): string {
 
 function formatRecord(record: Row, prefix = ''): string {
   return Object.entries(record)
-    .flatMap(([key, value]) =>
-      value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? [formatRecord(value as Row, `${prefix}${key}.`)]
-        : [`${escapeControls(prefix + key)}: ${cell(value)}`]
-    )
+    .flatMap(([key, value]) => {
+      if (isRecordList(value)) return [`${escapeControls(prefix + key)}: ${value.length}`, ...value.map((item) => `  ${Object.values(item).map(cell).join(': ')}`)]
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return [formatRecord(value as Row, `${prefix}${key}.`)]
+      return [`${escapeControls(prefix + key)}: ${cell(value)}`]
+    })
     .join('\n')
 }
 
@@ -30,8 +30,14 @@ function formatTable(rows: Row[]): string {
   return cells.map((line) => line.map((text, i) => text.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')
 }
 
+// A list of records (the paths a folder could not apply) is one line each in a record, a count in a table.
+function isRecordList(value: unknown): value is Row[] {
+  return Array.isArray(value) && value.length > 0 && value.every((item) => item !== null && typeof item === 'object')
+}
+
 function cell(value: unknown): string {
   if (value === undefined || value === null) return ''
+  if (isRecordList(value)) return String(value.length)
   if (Array.isArray(value)) return value.map(cell).join(',')
   if (typeof value === 'object') return escapeControls(JSON.stringify(value))
   return escapeControls(String(value))

@@ -50,6 +50,12 @@ describe("the CLI's human output", () => {
     expect(out).toContain('evil\\x1b[2J\\x1b[31m\\x0d\\x0afake row')
     expect(formatResult({ folder: { name: 'a\u202Eb' } })).toBe('folder.name: a\\u{202e}b')
   })
+
+  test('the paths a folder could not apply are a line each in its status, a count in the folder list', () => {
+    const unapplied = [{ path: '/a\nb', reason: 'Refused the path "/a\\nb": a symlink is in the way.' }]
+    expect(formatResult({ folder: { name: 'Docs', unapplied } })).toBe('folder.name: Docs\nfolder.unapplied: 1\n  /a\\x0ab: Refused the path "/a\\nb": a symlink is in the way.')
+    expect(formatResult([{ name: 'Docs', unapplied }])).toBe('name  unapplied\nDocs  1')
+  })
 })
 
 describe('entry mtimes', () => {
