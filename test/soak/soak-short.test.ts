@@ -1,6 +1,5 @@
 // The short soak inside `npm test`: seed 7, three rounds, three real serve
-// processes. Off until the sync engine passes it: set HYPERFOLD_SOAK_SHORT=1
-// to run it (today it fails; see `npm run test:soak` for the long version).
+// processes (see `npm run test:soak` for the long version).
 import { afterAll, expect, test } from 'vitest'
 import { killAllNow } from '../../bench/lib/children'
 import { DEFAULT_WEIGHTS } from './ops'
@@ -11,7 +10,7 @@ const SEED = 7
 // A test that times out leaves its processes behind otherwise.
 afterAll(() => killAllNow())
 
-test.skipIf(process.env.HYPERFOLD_SOAK_SHORT !== '1')(
+test(
   'soak, seed 7: after each of 3 rounds of random edits, kills and pauses on 3 devices, every tree is the same and no write is lost',
   async () => {
     const lines: string[] = []

@@ -150,10 +150,13 @@ class SoakRun {
     return {
       prng: this.prng, seed: this.opts.seed, round, devices, models, ledger: this.ledger, journal: new Journal(), counts,
       rmRootHoldMs: this.opts.rmRootHoldMs,
-      // Twice: a device in sync may not have heard yet of what another publishes on reaching sync itself.
+      // Until the devices hold the same tree, within bounds: a device in sync may not have heard
+      // yet of what another publishes on reaching sync itself (a deletion is held a moment first).
       waitQuiet: async (ds) => {
-        for (let pass = 0; pass < 2; pass++) {
+        for (let pass = 0; pass < 20; pass++) {
           await Promise.all(ds.map((d) => d.tryCall('status', { folder: FOLDER, waitSynced: true, timeout: 60 }, 75_000).catch(() => null)))
+          if (differences(await Promise.all(ds.map((d) => snapshot(d.root)))).length === 0) return
+          await new Promise((resolve) => setTimeout(resolve, 500))
         }
       }
     }

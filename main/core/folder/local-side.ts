@@ -110,7 +110,8 @@ export class LocalSide {
       if (item?.type === 'error') continue
       const record = await this.opts.index.get(p)
       if (item !== null ? this.rules.isIgnored(p, item.type === 'directory') : this.ignores(p, record)) continue
-      if (item === null && record !== null && record.kind !== 'deleted' && !due) {
+      // Held with no record too: a pull may have just written the file and not recorded it yet.
+      if (item === null && record?.kind !== 'deleted' && !due) {
         this.deletions.hold(p)
         continue
       }
