@@ -10,6 +10,7 @@ import type { Readable } from 'stream'
 import { HyperfoldError, systemError } from '../../../contract/errors'
 import { io } from './disk-io'
 import { FOLDER_MARKER, TEMP_PREFIX, foldCase, parseFolderPath, unsafePath } from './folder-path'
+import { sameMillisecond } from './publisher'
 
 const DIR_MODE = 0o755
 const FILE_MODE = 0o644
@@ -256,7 +257,7 @@ export function diskError(err: unknown, absPath: string): unknown {
 
 function isAsSeen(stats: Stats | null, seen: Pick<Stats, 'size' | 'mtimeMs'> | null): boolean {
   if (stats === null || seen === null) return stats === seen
-  return stats.isFile() && stats.size === seen.size && Math.floor(stats.mtimeMs) === Math.floor(seen.mtimeMs)
+  return stats.isFile() && stats.size === seen.size && sameMillisecond(stats.mtimeMs, seen.mtimeMs)
 }
 
 async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8Array, options: WriteOptions): Promise<Written> {

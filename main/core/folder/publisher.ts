@@ -181,7 +181,7 @@ export class Publisher {
 // would come back as a false conflict copy.
 export function isWinnerOnDisk(disk: ScanEntry | null, winner: Candidate | undefined): boolean {
   if (disk?.type !== 'file' || winner?.meta.kind !== 'file') return false
-  return winner.meta.size === disk.size && winner.meta.mtime === Math.floor(disk.mtimeMs)
+  return winner.meta.size === disk.size && sameMillisecond(winner.meta.mtime, disk.mtimeMs)
 }
 
 function changeOf(record: IndexRecord | null, disk: ScanEntry | null): Published {
@@ -190,11 +190,17 @@ function changeOf(record: IndexRecord | null, disk: ScanEntry | null): Published
   return disk.type === 'file' && !sameFile(record, disk) ? 'file' : null
 }
 
-// To the millisecond: a copy or a backup restored with its times kept (cp -p
-// keeps milliseconds) is the same file, not an edit to publish again; an edit
-// published as one would beat a deletion made meanwhile elsewhere.
 export function sameFile(record: IndexRecord | null, disk: Pick<ScanEntry, 'size' | 'mtimeMs'>): boolean {
-  return record !== null && record.kind === 'file' && record.size === disk.size && Math.floor(record.mtimeMs) === Math.floor(disk.mtimeMs)
+  return record !== null && record.kind === 'file' && record.size === disk.size && sameMillisecond(record.mtimeMs, disk.mtimeMs)
+}
+
+// Within a millisecond: a copy or a backup restored with its times kept is
+// the same file, not an edit to publish again (an edit published as one would
+// beat a deletion made meanwhile elsewhere). cp -p keeps times through a
+// Date, in milliseconds, and its float can land just below the one it copies
+// (…402.0903 comes back as …401.999).
+export function sameMillisecond(a: number, b: number): boolean {
+  return Math.abs(a - b) < 1
 }
 
 // One read for the whole file; a file cut short meanwhile gives what it holds.
