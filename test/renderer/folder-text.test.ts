@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import type { FolderActivity } from '../../contract'
 import { copyTarget, crumbsOf, parentOf } from '../../renderer/src/lib/paths'
 import { ActivityLog } from '../../renderer/src/state/activity.svelte'
-import { activityLine, progressLine, runsOf } from '../../renderer/src/state/folder-text'
+import { activityLine, progressLine, runsOf, stateLabel, unappliedLine } from '../../renderer/src/state/folder-text'
 
 const at = (kind: FolderActivity['kind'], path: string, message = ''): FolderActivity => ({
   folder: 'f1',
@@ -34,6 +34,14 @@ describe('how folder activity and progress read', () => {
     expect(activityLine(at('refused', '/../x', 'Refused the path "/../x": it contains a ".." segment.'), 'Docs').run).toBeNull()
     expect(activityLine(at('error', '/big.iso', 'The disk is full.'), 'Docs').text(1)).toBe('Could not sync /big.iso in Docs: The disk is full.')
     expect(activityLine(at('deleted', '/old.txt'), 'Docs').text(2)).toBe('Deleted 2 files in Docs (removed on another device), the latest /old.txt')
+  })
+
+  test('a folder out of sync says which path it could not apply, why, and how many more', () => {
+    expect(stateLabel('out-of-sync')).toBe('Out of sync')
+    expect(unappliedLine([])).toBe('')
+    const first = { path: '/dir/x.txt', reason: 'Refused the path "/dir/x.txt": /dir is a symlink, not a directory.' }
+    expect(unappliedLine([first])).toBe(`Not applied here: /dir/x.txt. ${first.reason}`)
+    expect(unappliedLine([first, { path: '/b\u001b[2J', reason: 'b' }, { path: '/c', reason: 'c' }])).toBe(`Not applied here: /dir/x.txt (and 2 more paths). ${first.reason}`)
   })
 
   test('progress reads as files, bytes and a rate', () => {
