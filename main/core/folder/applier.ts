@@ -52,15 +52,17 @@ export class Applier {
   // is left as it is; the path is applied again, and the edit, found now, takes part.
   async apply(path: string, known?: Candidate, rmdir = false): Promise<Applied[]> {
     try {
-      return await this.applyAt(path, known, rmdir, true)
+      return await this.applyAt(path, { known, rmdir })
     } catch (err) {
       if (!(err instanceof ChangedMeanwhile)) throw err
-      return this.applyAt(path, undefined, rmdir, true)
+      return this.applyAt(path, { rmdir })
     }
   }
 
-  // `repair` is off for a parent applied by repairParents, which walks every parent itself.
-  private async applyAt(path: string, known: Candidate | undefined, rmdir: boolean, repair: boolean): Promise<Applied[]> {
+  // `parent` is set for a parent applied by repairParents (which walks every
+  // parent itself, and knows a live entry lies below it).
+  private async applyAt(path: string, opts: { known?: Candidate | undefined; rmdir?: boolean; parent?: boolean }): Promise<Applied[]> {
+    const { known, rmdir = false, parent = false } = opts
     let resolution = resolve(await this.ctx.drives.candidates(path, { known }))
     if (resolution === null) return []
     let record = await this.ctx.index.get(path)
@@ -77,9 +79,9 @@ export class Applier {
         disk = await this.diskEntry(path)
       }
     }
-    const kind = await this.kindOf(path, resolution)
+    const kind = parent && resolution.winner.meta.kind !== 'directory' ? 'directory' : await this.kindOf(path, resolution, disk)
     const copies = await this.keepConflictCopies(path, resolution, kind)
-    if (repair && kind !== 'deleted') await this.repairParents(path)
+    if (!parent && kind !== 'deleted') await this.repairParents(path)
     return [...copies, await this.applyWinner(path, resolution, kind, record, disk, rmdir)]
   }
 
@@ -87,9 +89,12 @@ export class Applier {
   // directory whatever its own winner says: a file or a deletion made without
   // seeing what another device added inside the directory must not take that
   // away (an edit beats a deletion, all the way up). The displaced file is
-  // kept as a conflict copy (see keepConflictCopies).
-  private async kindOf(path: string, { winner }: Resolution): Promise<EntryMeta['kind']> {
+  // kept as a conflict copy (see keepConflictCopies). Only a directory on
+  // disk needs the look below: with none, a live entry that arrives later
+  // turns the path into one then (see repairParents).
+  private async kindOf(path: string, { winner }: Resolution, disk: ScanEntry | null): Promise<EntryMeta['kind']> {
     if (winner.meta.kind === 'directory') return 'directory'
+    if (disk?.type !== 'directory') return winner.meta.kind
     return (await this.liveBelow(path)) ? 'directory' : winner.meta.kind
   }
 
@@ -147,22 +152,27 @@ export class Applier {
 
   // Every directory on a live path's way must be one: a file there (a type
   // change applied in another order, or one displaced by this path) is
-  // applied first, which the live path turns into a directory.
+  // applied first, which the live path turns into a directory. Looked at
+  // without the lock first: there is rarely anything to repair.
   private async repairParents(path: string): Promise<void> {
+    if (!(await this.fileOnTheWay(path))) return
     const repair = this.repairs.then(async () => {
-      for (let dir = parentOf(path), parents: string[] = []; ; dir = parentOf(dir)) {
-        if (dir !== '/') parents.unshift(dir)
-        if (dir !== '/') continue
-        for (const parent of parents) {
-          const stats = await this.ctx.fs.stat(parent)
-          if (stats === null || stats.isDirectory()) continue
-          await this.applyAt(parent, undefined, false, false)
-        }
-        return
+      for (const parent of parentsOf(path)) {
+        const stats = await this.ctx.fs.stat(parent)
+        if (stats !== null && !stats.isDirectory()) await this.applyAt(parent, { parent: true })
       }
     })
     this.repairs = repair.catch(() => undefined)
     await repair
+  }
+
+  private async fileOnTheWay(path: string): Promise<boolean> {
+    for (const parent of parentsOf(path)) {
+      const stats = await this.ctx.fs.stat(parent)
+      if (stats === null) return false
+      if (!stats.isDirectory()) return true
+    }
+    return false
   }
 
   // Only the device whose version lost makes its copy, from its own drive, and
@@ -210,6 +220,13 @@ export class Applier {
 function holds(recorded: VersionVector, winner: VersionVector): boolean {
   const order = compareVectors(recorded, winner)
   return order === 'equal' || order === 'after'
+}
+
+// From the top down, the root left out.
+function parentsOf(path: string): string[] {
+  const parents: string[] = []
+  for (let dir = parentOf(path); dir !== '/'; dir = parentOf(dir)) parents.unshift(dir)
+  return parents
 }
 
 function parentOf(path: string): string {
