@@ -98,6 +98,23 @@ describe('type changes, deletions after conflicts and moved directories converge
     expect(copies.map(([, content]) => content)).toEqual(['d is a file on A'])
   })
 
+  test('a directory deleted on one device while another adds a file in it stays with the file, and the file\'s deletion converges', { timeout: 150_000 }, async () => {
+    const { nodes, roots } = await synced(2, { 'x/z/old.txt': 'old', 'keep.txt': 'k' })
+    const [a] = nodes as [HyperfoldNode]
+    const [rootA, rootB] = roots as [string, string]
+    await a.folders.pause('Docs')
+    await writeTree(rootB, { 'x/z/new.txt': 'new on B' })
+    await converged(nodes.slice(1), [rootB], 'new.txt published on B')
+    await fs.rm(path.join(rootA, 'x'), { recursive: true })
+    await a.folders.resume('Docs')
+    expect(await converged(nodes, roots)).toEqual({ 'keep.txt': 'k', 'x/': '', 'x/z/': '', 'x/z/new.txt': 'new on B' })
+
+    await fs.rm(path.join(rootB, 'x/z/new.txt'))
+    const after = await converged(nodes, roots)
+    expect(after['x/z/new.txt']).toBeUndefined()
+    expect(after['keep.txt']).toBe('k')
+  })
+
   test('a conflict loser does not come back once the path is deleted', async () => {
     const { nodes, roots } = await synced(2, { 'keep.txt': 'k' })
     const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]

@@ -131,7 +131,7 @@ export class Applier {
       if (record?.kind === 'file') await fs.remove(path, record)
       if (record?.kind === 'directory') await fs.rmdirIfEmpty(path)
       index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv }, record)
-      if (record?.kind === 'file') await this.removeDeletedParents(path)
+      if (record?.kind === 'file' || record?.kind === 'directory') await this.removeDeletedParents(path)
       return { kind: 'deleted' }
     }
     if (kind === 'directory') {
@@ -198,10 +198,12 @@ export class Applier {
   }
 
   // A directory whose deletion arrived while it still held live entries
-  // stayed (see kindOf); once the last of them goes, it goes too. Only empty
-  // directories are removed.
-  private async removeDeletedParents(path: string): Promise<void> {
+  // stayed (see kindOf); once the last of them goes (here by a pull, or by a
+  // deletion made on this device), it goes too. Only empty directories are
+  // removed. Reads the drives: what was published must be committed first.
+  async removeDeletedParents(path: string): Promise<void> {
     for (let dir = parentOf(path); dir !== '/'; dir = parentOf(dir)) {
+      if ((await this.ctx.fs.stat(dir))?.isDirectory() !== true) return // gone already (an rm -rf): nothing to look up
       const resolution = resolve(await this.ctx.drives.candidates(dir, { local: true }))
       if (resolution?.winner.meta.kind !== 'deleted' || (await this.liveBelow(dir))) return
       if (!(await this.ctx.fs.rmdirIfEmpty(dir))) return

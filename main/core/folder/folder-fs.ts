@@ -302,8 +302,9 @@ async function ensureDir(dir: string): Promise<Stats> {
   return io.lstat(dir)
 }
 
+// Null for nothing there, a file on the way included (a directory trusted a moment ago may be one now).
 async function lstatOrNull(file: string): Promise<Stats | null> {
-  return io.lstat(file).catch(unlessCode('ENOENT'))
+  return io.lstat(file).catch(unlessCode('ENOENT', 'ENOTDIR'))
 }
 
 function kindOf(stats: Stats): string {

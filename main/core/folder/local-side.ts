@@ -42,6 +42,7 @@ export class LocalSide {
   private readonly rules: IgnoreRules
   private watcher: FolderWatcher | null = null
   private readonly deletions: DeletionDelay
+  private readonly deletedHere = new Set<string>() // published as deleted since the last commit
   private readonly stopped = new AbortController()
   private readonly scanSignal: AbortSignal
 
@@ -98,7 +99,20 @@ export class LocalSide {
       if ((await this.publishOne(path, disk, record)) !== null) changes++
     })
     await this.publisher.commit()
+    await this.removeEmptiedParents()
     return changes
+  }
+
+  // Directories kept for what this device has now deleted go the way a pull's deletion would take them.
+  private async removeEmptiedParents(): Promise<void> {
+    const byParent = new Map([...this.deletedHere].map((p) => [p.slice(0, p.lastIndexOf('/')), p])) // one look per directory
+    this.deletedHere.clear()
+    for (const p of byParent.values()) {
+      await this.applier.removeDeletedParents(p).catch((err: unknown) => {
+        if (err instanceof RootMissing) throw err
+        this.opts.activity('error', p, toApiError(err).message) // the directory stays; the next deletion below it tries again
+      })
+    }
   }
 
   async publishPaths(paths: string[]): Promise<void> {
@@ -121,6 +135,7 @@ export class LocalSide {
       queue.push(...((await this.watcher?.follow(p, item?.type === 'directory', published === 'directory')) ?? []))
     }
     await this.publisher.commit()
+    await this.removeEmptiedParents()
   }
 
   // A directory moved away reports itself alone (and so does one replaced by
@@ -160,7 +175,9 @@ export class LocalSide {
   private async publishOne(p: string, disk: ScanEntry | null, record?: IndexRecord | null): Promise<Published> {
     try {
       if (this.opts.receiveOnly) return await this.publisher.pending(p, disk, record)
-      return await this.publisher.publish(p, disk, record)
+      const published = await this.publisher.publish(p, disk, record)
+      if (published === 'deleted') this.deletedHere.add(p)
+      return published
     } catch (err) {
       if (err instanceof RootMissing) throw err // the whole batch or scan stops, not this path alone
       this.opts.activity('error', p, toApiError(err).message)
