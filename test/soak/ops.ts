@@ -107,9 +107,10 @@ const OPS: Record<OpKind, Op> = {
     if (d === undefined || p === undefined) return null
     const q = newPath(ctx, d, 'file')
     await replacingAt(ctx, d, q)
-    await moving(ctx, d, p, q)
+    const moved = await moving(ctx, d, p, q)
     ctx.models.get(d)!.move(p, q)
     const outcome = await tolerate(fs.mkdir(path.dirname(abs(d, q)), { recursive: true }).then(() => fs.rename(abs(d, p), abs(d, q))))
+    if (outcome === '') moved()
     return `${d.name} rename ${p} -> ${q}${outcome}`
   },
   async mkdir(ctx) {
@@ -131,9 +132,10 @@ const OPS: Record<OpKind, Op> = {
     if (d === undefined || p === undefined) return null
     const q = newPath(ctx, d, 'dir', p)
     const model = ctx.models.get(d)!
-    await moving(ctx, d, p, q)
+    const moved = await moving(ctx, d, p, q)
     model.move(p, q)
     let outcome = await tolerate(fs.mkdir(path.dirname(abs(d, q)), { recursive: true }).then(() => fs.rename(abs(d, p), abs(d, q))))
+    if (outcome === '') moved()
     // A directory back at the old path right after the move: the move must stay a move.
     if (outcome === '' && ctx.prng.chance(0.35)) {
       model.add(p, 'dir')
@@ -271,14 +273,20 @@ async function removing(ctx: OpContext, d: Device, p: string, what: string): Pro
   }
 }
 
-async function moving(ctx: OpContext, d: Device, from: string, to: string): Promise<void> {
+// What a move takes away and where it puts it, read before the move and
+// recorded (by the function returned) only once the move has happened: a
+// move a race made impossible removed nothing.
+async function moving(ctx: OpContext, d: Device, from: string, to: string): Promise<() => void> {
   ctx.journal.touch(from)
   ctx.journal.touch(to)
-  for (const c of await contentsAt(d, from)) {
-    const dest = to + c.path.slice(from.length)
-    ctx.ledger.moved(c.sha, d, dest)
-    ctx.journal.removed(c.path, c.sha, `${d.name}'s move of ${from}`)
-    ctx.journal.arrived(dest)
+  const contents = await contentsAt(d, from)
+  return () => {
+    for (const c of contents) {
+      const dest = to + c.path.slice(from.length)
+      ctx.ledger.moved(c.sha, d, dest)
+      ctx.journal.removed(c.path, c.sha, `${d.name}'s move of ${from}`)
+      ctx.journal.arrived(dest)
+    }
   }
 }
 
