@@ -197,15 +197,20 @@ export class Applier {
     return made
   }
 
-  // A directory whose deletion arrived while it still held live entries
-  // stayed (see kindOf); once the last of them goes (here by a pull, or by a
-  // deletion made on this device), it goes too. Only empty directories are
-  // removed. Reads the drives: what was published must be committed first.
+  // A directory kept for live entries below it (see kindOf) takes its own
+  // winner once the last of them goes, here by a pull or by a deletion made
+  // on this device: a deletion removes it if it is empty, a file replaces it
+  // (what is left of it being empty directories). Reads the drives: what was
+  // published must be committed first.
   async removeDeletedParents(path: string): Promise<void> {
     for (let dir = parentOf(path); dir !== '/'; dir = parentOf(dir)) {
       if ((await this.ctx.fs.stat(dir))?.isDirectory() !== true) return // gone already (an rm -rf): nothing to look up
       const resolution = resolve(await this.ctx.drives.candidates(dir, { local: true }))
-      if (resolution?.winner.meta.kind !== 'deleted' || (await this.liveBelow(dir))) return
+      if (resolution === null || resolution.winner.meta.kind === 'directory' || (await this.liveBelow(dir))) return
+      if (resolution.winner.meta.kind === 'file') {
+        await this.applyAt(dir, {})
+        return
+      }
       if (!(await this.ctx.fs.rmdirIfEmpty(dir))) return
       this.ctx.index.put(dir, { kind: 'deleted', size: 0, mtimeMs: 0, vv: resolution.vv }, await this.ctx.index.get(dir))
     }
