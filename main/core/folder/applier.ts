@@ -79,7 +79,7 @@ export class Applier {
         disk = await this.diskEntry(path)
       }
     }
-    const kind = parent && resolution.winner.meta.kind !== 'directory' ? 'directory' : await this.kindOf(path, resolution, disk)
+    const kind = parent && resolution.winner.meta.kind !== 'directory' ? 'directory' : await this.kindOf(path, resolution)
     const copies = await this.keepConflictCopies(path, resolution, kind)
     if (!parent && kind !== 'deleted') await this.repairParents(path)
     return [...copies, await this.applyWinner(path, resolution, kind, record, disk, rmdir)]
@@ -89,12 +89,10 @@ export class Applier {
   // directory whatever its own winner says: a file or a deletion made without
   // seeing what another device added inside the directory must not take that
   // away (an edit beats a deletion, all the way up). The displaced file is
-  // kept as a conflict copy (see keepConflictCopies). Only a directory on
-  // disk needs the look below: with none, a live entry that arrives later
-  // turns the path into one then (see repairParents).
-  private async kindOf(path: string, { winner }: Resolution, disk: ScanEntry | null): Promise<EntryMeta['kind']> {
+  // kept as a conflict copy (see keepConflictCopies). The look below is the
+  // drives', never the disk's: every device must come to the same answer.
+  private async kindOf(path: string, { winner }: Resolution): Promise<EntryMeta['kind']> {
     if (winner.meta.kind === 'directory') return 'directory'
-    if (disk?.type !== 'directory') return winner.meta.kind
     return (await this.liveBelow(path)) ? 'directory' : winner.meta.kind
   }
 
