@@ -39,6 +39,7 @@ export interface RoundResult {
   counts: RoundCounts
   settled: boolean
   converged: boolean
+  agreedLater: boolean // the trees differed when every device said "in sync", and agreed a little later
   lost: LostWrite[]
   crashes: Crash[]
 }
@@ -137,7 +138,7 @@ class SoakRun {
     const lost = await this.checker.lost(this.ledger, devices, after)
     // Judged only between converged states: otherwise a refused change reads as a resurrection.
     if (startedConverged && diffs.length === 0) ctx.counts.resurrected.push(...ctx.journal.resurrected(after, (sha) => this.ledger.whose(sha)))
-    const result: RoundResult = { round, counts: ctx.counts, settled: settled.ok, converged, lost, crashes: this.cluster.crashes.slice(crashesBefore) }
+    const result: RoundResult = { round, counts: ctx.counts, settled: settled.ok, converged, agreedLater: late === true, lost, crashes: this.cluster.crashes.slice(crashesBefore) }
     this.opts.log(roundLine(result))
     if (!roundOk(result)) this.explain(result, trace, states, diffs, late)
     return result
