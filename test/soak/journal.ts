@@ -27,6 +27,11 @@ export class Journal {
     this.touches.push({ at: this.step, path })
   }
 
+  // The current operation turned out impossible (a race with the engine): what it said it removed stays.
+  undoStep(): void {
+    for (let i = this.removals.length - 1; i >= 0; i--) if (this.removals[i]!.at === this.step) this.removals.splice(i, 1)
+  }
+
   removed(path: string, sha: string, what: string): void {
     this.removals.push({ at: this.step, path, sha, what })
   }

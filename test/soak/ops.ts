@@ -64,6 +64,7 @@ export async function runOp(ctx: OpContext, kind: OpKind): Promise<string> {
     return line
   } catch (err) {
     if (!isRace(err)) throw err
+    ctx.journal.undoStep()
     ctx.counts.skipped++
     return `${kind} skipped: ${(err as Error).message}`
   }
