@@ -53,7 +53,7 @@ export class Journal {
       const rewritten = this.arrivals.some((a) => a.at >= r.at && a.path === r.path) // the same step: a move, then a new file there || this.touches.some((t) => t.at > r.at && t.path === '/')
       const alone = !this.touches.some((t) => t.at !== r.at && related(t.path, r.path))
       if (!rewritten && back.sha === r.sha) out.push(`${r.path} is back with the content ${r.what} removed`)
-      else if (alone && !this.removals.some((o) => o !== r && o.at !== r.at && related(o.path, r.path))) {
+      else if (!rewritten && alone && !this.removals.some((o) => o !== r && o.at !== r.at && related(o.path, r.path))) {
         out.push(`${r.path} is back (${whose(back.sha)}) after ${r.what} removed it, and nothing else touched it`)
       }
     }
