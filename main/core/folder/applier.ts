@@ -22,7 +22,7 @@ import { conflictCopyName } from './conflict-name'
 import { type VersionVector, compareVectors, mergeVectors } from './version-vector'
 import { candidateOf } from './folder-drives'
 import type { EntryMeta } from './entry-meta'
-import { unsafePath } from './folder-path'
+import { parentOf, unsafePath } from './folder-path'
 import { ChangedMeanwhile } from './folder-fs'
 
 export interface ApplierContext extends PublisherContext {
@@ -232,10 +232,6 @@ function parentsOf(path: string): string[] {
   const parents: string[] = []
   for (let dir = parentOf(path); dir !== '/'; dir = parentOf(dir)) parents.unshift(dir)
   return parents
-}
-
-function parentOf(path: string): string {
-  return path.slice(0, path.lastIndexOf('/')) || '/'
 }
 
 function changedHere(record: IndexRecord | null, disk: ScanEntry | null): boolean {

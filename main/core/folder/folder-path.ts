@@ -17,6 +17,11 @@ export function parseFolderPath(input: string): string {
   return '/' + splitSegments(input).join('/')
 }
 
+// The directory a folder path is in ('/' for one at the root).
+export function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/'
+}
+
 // What a name comes to on a disk that ignores case (macOS, Windows) or
 // Unicode normalisation (APFS stores é as NFD or NFC): two names with the same
 // fold are one file there.

@@ -9,6 +9,7 @@ import { DeletionDelay } from './deletion-delay'
 import { eachLimit } from './each-limit'
 import type { FolderDrives } from './folder-drives'
 import { FolderFs } from './folder-fs'
+import { parentOf } from './folder-path'
 import { FolderWatcher } from './folder-watcher'
 import { IgnoreRules } from './ignore-rules'
 import type { IndexRecord, LocalIndex } from './local-index'
@@ -105,7 +106,7 @@ export class LocalSide {
 
   // Directories kept for what this device has now deleted go the way a pull's deletion would take them.
   private async removeEmptiedParents(): Promise<void> {
-    const byParent = new Map([...this.deletedHere].map((p) => [p.slice(0, p.lastIndexOf('/')), p])) // one look per directory
+    const byParent = new Map([...this.deletedHere].map((p) => [parentOf(p), p])) // one look per directory
     this.deletedHere.clear()
     for (const p of byParent.values()) {
       await this.applier.removeDeletedParents(p).catch((err: unknown) => {
