@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   'FILE_NOT_FOUND',
   'VERSION_NOT_FOUND',
   'PEER_DATA_INVALID',
+  // No peer online now holds the bytes of a version (and this device does not either).
+  'BYTES_UNAVAILABLE',
   'TIMEOUT',
   // The system failed an operation on a file for a reason none of the codes above names (EIO, EBUSY...).
   'DISK_ERROR',
