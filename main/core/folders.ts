@@ -1,7 +1,7 @@
 // The shared folders of this node: the ones synced or shared here, the ones
 // peers offer on our topics, and the commands on both.
 import fs from 'fs/promises'
-import type { Readable } from 'stream'
+import { Readable } from 'stream'
 import path from 'path'
 import { randomBytes } from 'crypto'
 import z32 from 'z32'
@@ -12,6 +12,7 @@ import { showInput } from '../../contract/text'
 import { writeFileAtomic } from './atomic-file'
 import type { Catalog } from './catalog'
 import { listDirectory } from './folder/folder-browser'
+import type { ChunkSource } from './folder/chunk-ref'
 import type { FolderConfig } from './folder/folder-config'
 import { listVersions, publicVersion } from './folder/folder-history'
 import { FolderOffers } from './folder/folder-offers'
@@ -27,6 +28,7 @@ export interface FoldersOptions {
   dataDir: string
   state: NodeState
   resolveTopic(ref: string): string
+  chunkSources(topicId: string): ChunkSource[] // the peers proven on that topic
   broadcast(topicId: string): void
   onfolder(folder: Folder): void
   onactivity(activity: FolderActivity): void
@@ -130,7 +132,7 @@ export class Folders {
     const p = parseFolderPath(file)
     const winner = resolve(await folder.drives.candidates(p))?.winner
     if (winner === undefined || winner.meta.kind !== 'file') throw new HyperfoldError('FILE_NOT_FOUND', `No file ${p} in ${folder.config.name}.`)
-    return { name: path.posix.basename(p), size: winner.meta.size, stream: folder.drives.get(winner.writer)!.createReadStream(p) }
+    return { name: path.posix.basename(p), size: winner.meta.size, stream: Readable.from(await folder.content.bytes(winner, p)) }
   }
 
   async get(ref: string, file: string, to: string): Promise<{ path: string; bytes: number }> {
@@ -153,7 +155,10 @@ export class Folders {
     if (found === undefined) throw new HyperfoldError('VERSION_NOT_FOUND', `${p} has no version ${version} (see its history).`)
     if (found.deleted) throw invalidInput(`Version ${version} of ${p} is a deletion; pick a version with content.`)
     const entry = await found.drive.checkout(found.seq + 1).entry(p)
-    await folder.restore(p, found.drive, found.seq, entry?.value.executable ?? false)
+    await folder.restore(p, found.drive, found.seq, entry?.value.executable ?? false).catch((err: unknown) => {
+      if (!(err instanceof HyperfoldError) || err.code !== 'BYTES_UNAVAILABLE') throw err
+      throw new HyperfoldError('BYTES_UNAVAILABLE', `Version ${version} of ${p} cannot be restored now: no peer online holds all of its bytes, and this device does not.`)
+    })
     return this.describe(folder)
   }
 
@@ -217,6 +222,8 @@ export class Folders {
     const folder: SharedFolder = new SharedFolder({
       config,
       store: this.opts.store,
+      chunkDir: path.join(this.opts.dataDir, 'chunks', config.id),
+      chunkSources: () => this.opts.chunkSources(config.topic),
       deviceId: this.opts.deviceId,
       onchange: (f) => this.opts.onfolder(this.describe(f)),
       onactivity: (a) => this.opts.onactivity(a),

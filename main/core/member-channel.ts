@@ -14,7 +14,9 @@ import { PROOF_BYTES, createProof, verifyProof } from './membership'
 import { Catalog, MAX_CATALOG_BYTES, decodeCatalog } from './catalog'
 import { type Decoded, decodeJsonMessage, refused } from './safe-json'
 
-const PROTOCOL = 'hyperfold/member/v1'
+// v2 since file versions name their bytes by chunk lists: a node from before
+// would take such a list for the file's bytes, so the two never meet.
+export const MEMBER_PROTOCOL = 'hyperfold/member/v2'
 // A 64-character name, every character escaped, fits with room for fields to come.
 export const MAX_HELLO_BYTES = 4096
 // The bytes of a frame as they came: never throws, whatever the remote sent.
@@ -48,7 +50,7 @@ export class MemberChannel {
     this.keys = keys
     this.handlers = handlers
     this.channel = Protomux.from(conn).createChannel<Buffer>({
-      protocol: PROTOCOL,
+      protocol: MEMBER_PROTOCOL,
       id: keys.channel,
       handshake: raw, // on the wire exactly as c.fixed32 wrote it: the proof's 32 bytes
       onopen: (proof) => guarded(conn, () => this.onopen(proof)),
@@ -63,7 +65,7 @@ export class MemberChannel {
   // protomux rejects a channel the remote opens before we have one; a topic
   // joined later on a live connection must hear of those opens to answer them.
   static onRemoteOpen(conn: SwarmConnection, listener: (channelId: Buffer) => void): void {
-    Protomux.from(conn).pair({ protocol: PROTOCOL }, (id) => {
+    Protomux.from(conn).pair({ protocol: MEMBER_PROTOCOL }, (id) => {
       if (id !== null) guarded(conn, () => listener(id))
     })
   }

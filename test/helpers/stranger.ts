@@ -8,7 +8,7 @@ import c from 'compact-encoding'
 import { deviceIdOf } from '../../main/core/identity'
 import type { TestEnv } from './env'
 
-const PROTOCOL = 'hyperfold/member/v1'
+const PROTOCOL = 'hyperfold/member/v2'
 // Bytes as they are, with no length prefix: the stranger writes exactly what the test says.
 const raw = c.raw as unknown as Encoding<Buffer>
 

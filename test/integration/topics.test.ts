@@ -111,7 +111,7 @@ describe('topics and peers on a local testnet', () => {
         conn.on('error', () => {})
         conn.on('close', () => resolve())
         const channel = Protomux.from(conn).createChannel<Buffer>({
-          protocol: 'hyperfold/member/v1',
+          protocol: 'hyperfold/member/v2',
           id: keys.channel,
           handshake: c.fixed32 as never
         })

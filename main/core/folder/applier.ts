@@ -12,6 +12,7 @@
 // below makes it a directory (see kindOf). The index records the merged
 // vector of every candidate, so that what this device publishes next
 // descends from losers too.
+import type { Chunk } from './chunk-ref'
 import type { Candidate, Resolution } from './merge'
 import { resolve } from './merge'
 import type { IndexRecord } from './local-index'
@@ -28,6 +29,8 @@ import { ChangedMeanwhile } from './folder-fs'
 export interface ApplierContext extends PublisherContext {
   publisher: Publisher
   receiveOnly: boolean
+  // Whether a version replaced or deleted here keeps its chunks in the archive.
+  archives(): boolean
 }
 
 export type Applied =
@@ -126,7 +129,9 @@ export class Applier {
     }
     if (kind === 'deleted') {
       if (record?.kind === 'directory' && !rmdir) return { kind: 'later' }
+      if (record?.kind === 'file') await this.archive(path, null)
       if (record?.kind === 'file') await fs.remove(path, record)
+      this.ctx.content.forget(path)
       if (record?.kind === 'directory') await fs.rmdirIfEmpty(path)
       index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv }, record)
       if (record?.kind === 'file' || record?.kind === 'directory') await this.removeDeletedParents(path)
@@ -134,7 +139,9 @@ export class Applier {
     }
     if (kind === 'directory') {
       // A file here lost to the directory (or was displaced by what is inside it): its bytes are in its writer's drive, or a conflict copy.
+      if (disk?.type === 'file') await this.archive(path, null)
       if (disk?.type === 'file') await fs.remove(path, disk)
+      this.ctx.content.forget(path)
       await fs.mkdir(path)
       index.put(path, { kind: 'directory', size: 0, mtimeMs: 0, vv, ino: (await fs.stat(path))?.ino ?? 0 }, record)
       return { kind: 'directory' }
@@ -142,10 +149,21 @@ export class Applier {
     // A directory here held only what the merged state deleted: what is left of it is empty directories.
     if (disk?.type === 'directory' && !(await fs.removeEmptyTree(path))) throw unsafePath(path, 'a directory with files in it is in the way of the file')
     const { meta } = winner
+    const { content } = this.ctx
     const replaces = disk?.type === 'file' ? disk : null
-    const written = await fs.writeFile(path, await this.ctx.drives.bytes(winner.writer, winner.blob), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
+    const chunks = await content.chunksOf(winner)
+    if (replaces !== null) await this.archive(path, chunks)
+    const written = await fs.writeFile(path, await content.read(winner, chunks, path), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
     index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, vv }, record)
+    if (chunks === null) content.forget(path)
+    else content.place(path, chunks)
     return { kind: 'file', bytes: written.size }
+  }
+
+  // The version on this disk that a pull replaces or removes keeps what only
+  // it holds, when the folder keeps history.
+  private async archive(path: string, next: Chunk[] | null): Promise<void> {
+    if (this.ctx.archives()) await this.ctx.content.archive(path, next)
   }
 
   // Every directory on a live path's way must be one: a file there (a type
@@ -186,7 +204,7 @@ export class Applier {
       const handledKey = JSON.stringify(loser.meta.vv)
       if (await this.ctx.index.conflictHandled(path, handledKey)) continue
       const copy = conflictCopyName(path, new Date(loser.meta.mtime), loser.meta.device)
-      await this.ctx.fs.writeFile(copy, await this.ctx.drives.bytes(loser.writer, loser.blob), { mtimeMs: loser.meta.mtime, executable: loser.meta.executable })
+      await this.ctx.fs.writeFile(copy, await this.ctx.content.bytes(loser, path), { mtimeMs: loser.meta.mtime, executable: loser.meta.executable })
       await this.ctx.publisher.publish(copy, await this.diskEntry(copy))
       this.ctx.index.markConflictHandled(path, handledKey)
       await this.ctx.publisher.commit() // peers learn of the copy now, not at the end of a long pull

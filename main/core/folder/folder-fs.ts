@@ -160,6 +160,27 @@ export class FolderFs {
     })
   }
 
+  // `size` bytes of a file at `offset`, or null when the file is not there, is
+  // no regular file, or is too short: a chunk looked for where it was last
+  // seen, which the caller checks against its hash anyway.
+  async readAt(folderPath: string, offset: number, size: number): Promise<Buffer | null> {
+    const opened = await this.openFile(folderPath).catch(() => null)
+    if (opened === null) return null
+    try {
+      if (opened.stats.size < offset + size) return null
+      const buffer = Buffer.allocUnsafe(size)
+      let done = 0
+      while (done < size) {
+        const { bytesRead } = await io.read(opened.fd, buffer, done, size - done, offset + done)
+        if (bytesRead === 0) return null
+        done += bytesRead
+      }
+      return buffer
+    } finally {
+      await io.close(opened.fd)
+    }
+  }
+
   // Renames an entry inside the root (a conflict copy); it never replaces what is already at newPath.
   async moveAside(folderPath: string, newPath: string): Promise<void> {
     const to = parseFolderPath(newPath)

@@ -43,7 +43,7 @@ export function publicVersion({ version, device, time, size, deleted }: StoredVe
   return { version, device, time, size, deleted }
 }
 
-function pathOf(key: string | Uint8Array): string | null {
+export function pathOf(key: string | Uint8Array): string | null {
   const raw = Buffer.from(key)
   return raw.subarray(0, FILES_PREFIX.length).equals(FILES_PREFIX) ? raw.subarray(FILES_PREFIX.length).toString('utf8') : null
 }

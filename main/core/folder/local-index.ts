@@ -14,6 +14,11 @@ import type Corestore from 'corestore'
 import type { VersionVector } from './version-vector'
 import { isConflictCopy } from './conflict-name'
 
+export interface ChunkLocation {
+  path: string
+  offset: number
+}
+
 export interface IndexRecord {
   kind: 'file' | 'directory' | 'deleted'
   size: number
@@ -25,6 +30,13 @@ export interface IndexRecord {
 const PATH = 'p:'
 const WRITER = 'w:'
 const CONFLICT = 'c:'
+// The chunk list of the content a file record describes, as base64 (see
+// file-content), and where on this disk a chunk was last seen: what lets a
+// pull take bytes from an old version or another file instead of the wire.
+// Both can be stale (the file changed since): whoever reads a chunk through
+// them checks its hash first.
+const MANIFEST = 'm:'
+const LOCATION = 'l:'
 // The totals as of the last flush, written in the same batch as the records they
 // count: a start needs one read, not a walk over every record.
 const TOTALS = 't:'
@@ -89,7 +101,11 @@ export class LocalIndex {
     this.pending = new Map()
     try {
       const batch = this.bee.batch()
-      for (const key of [...this.flushing.keys()].sort()) await batch.put(key, this.flushing.get(key))
+      for (const key of [...this.flushing.keys()].sort()) {
+        const value = this.flushing.get(key)
+        if (value === null) await batch.del(key)
+        else await batch.put(key, value)
+      }
       await batch.flush()
     } catch (err) {
       this.pending = new Map([...this.flushing, ...this.pending]) // kept for the next flush, newer writes winning
@@ -100,9 +116,27 @@ export class LocalIndex {
   }
 
   private async read(key: string): Promise<unknown> {
-    if (this.pending.has(key)) return this.pending.get(key)
-    if (this.flushing.has(key)) return this.flushing.get(key)
+    if (this.pending.has(key)) return this.pending.get(key) ?? undefined
+    if (this.flushing.has(key)) return this.flushing.get(key) ?? undefined
     return (await this.bee.get(key))?.value
+  }
+
+  async manifest(path: string): Promise<string | null> {
+    return ((await this.read(MANIFEST + path)) as string | undefined) ?? null
+  }
+
+  // null forgets it (a directory or a deletion now, or content not chunked yet).
+  setManifest(path: string, text: string | null): void {
+    this.pending.set(MANIFEST + path, text)
+  }
+
+  async locate(hashHex: string): Promise<ChunkLocation | null> {
+    const found = (await this.read(LOCATION + hashHex)) as ChunkLocation | undefined
+    return found !== undefined && typeof found.path === 'string' && Number.isSafeInteger(found.offset) ? found : null
+  }
+
+  setLocation(hashHex: string, location: ChunkLocation): void {
+    this.pending.set(LOCATION + hashHex, location)
   }
 
   private count(path: string, record: IndexRecord, sign: 1 | -1): void {

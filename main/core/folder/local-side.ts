@@ -5,6 +5,9 @@
 import type { FolderActivity } from '../../../contract/types'
 import { toApiError } from '../../../contract/errors'
 import { Applier } from './applier'
+import type { ChunkStore } from './chunk-store'
+import type { FileContent } from './file-content'
+import { type FolderHistory, archives, keepsOwn } from './folder-history-policy'
 import { DeletionDelay } from './deletion-delay'
 import { eachLimit } from './each-limit'
 import type { FolderDrives } from './folder-drives'
@@ -26,6 +29,9 @@ export interface LocalSideOptions {
   deviceId: string
   drives: FolderDrives
   index: LocalIndex
+  content: FileContent
+  store: ChunkStore
+  history(): FolderHistory
   receiveOnly: boolean
   // Stops a running rescan from outside (pause, close), even before this side has started.
   signal?: AbortSignal
@@ -53,9 +59,10 @@ export class LocalSide {
     this.scanSignal = opts.signal === undefined ? this.stopped.signal : AbortSignal.any([opts.signal, this.stopped.signal])
     this.fs = new FolderFs(opts.root)
     this.deletions = new DeletionDelay(opts.onbatch)
-    const ctx = { deviceId: opts.deviceId, fs: this.fs, drives: opts.drives, index: opts.index }
+    const { deviceId, drives, index, content, store } = opts
+    const ctx = { deviceId, fs: this.fs, drives, index, content, store, keepsOwn: () => keepsOwn(opts.history()) }
     this.publisher = opts.guard === undefined ? new Publisher(ctx) : new GuardedPublisher(ctx, opts.guard)
-    this.applier = new Applier({ ...ctx, publisher: this.publisher, receiveOnly: opts.receiveOnly })
+    this.applier = new Applier({ ...ctx, publisher: this.publisher, receiveOnly: opts.receiveOnly, archives: () => archives(opts.history()) })
   }
 
   static async start(opts: LocalSideOptions): Promise<LocalSide> {

@@ -6,25 +6,22 @@
 // Entries are staged in a drive batch and appended together by commit(),
 // which then flushes the local index: a crash before it loses records and
 // entries together, and the next scan publishes those files again.
-import { createReadStream } from 'fs'
-import { pipeline } from 'stream/promises'
 import type Hyperdrive from 'hyperdrive'
 import type { BlobsBatch, BlobId } from 'hyperdrive'
+import type { Chunk } from './chunk-ref'
+import { chunkFile } from './chunker'
+import type { ChunkStore } from './chunk-store'
 import { io } from './disk-io'
+import type { FileContent } from './file-content'
 import type { FolderDrives } from './folder-drives'
 import type { FolderFs } from './folder-fs'
-import type { EntryMeta } from './entry-meta'
+import { type EntryMeta, MAX_INLINE_MANIFEST } from './entry-meta'
+import { encodeManifest, manifestToText } from './manifest'
 import type { IndexRecord, LocalIndex } from './local-index'
 import { type Candidate, type Resolution, resolve } from './merge'
 import type { ScanEntry } from './scanner'
 import { bumpVector } from './version-vector'
 
-// Files up to this size are read whole and staged in memory; larger ones stream.
-const WHOLE_FILE_BYTES = 1 << 20
-// A streamed file's blocks. Every block costs a request, a proof and several
-// storage reads and writes on each side whatever its size: a 1 GiB file synced
-// about twice as fast here in 1 MiB blocks as in hyperblobs' default 64 KiB.
-const BLOCK_BYTES = 1 << 20
 // Staged entries are appended once either bound is reached, to keep memory flat.
 const STAGED_ENTRIES = 1024
 const STAGED_BYTES = 16 << 20
@@ -34,6 +31,11 @@ export interface PublisherContext {
   fs: FolderFs
   drives: FolderDrives
   index: LocalIndex
+  content: FileContent
+  store: ChunkStore
+  // Whether this device keeps a copy of what it writes (its own history): off,
+  // its old versions live only where peers archived them.
+  keepsOwn(): boolean
 }
 
 export type Published = 'file' | 'directory' | 'deleted' | null
@@ -91,23 +93,40 @@ export class Publisher {
     return this.adopt(path, disk, resolution, record) ? null : 'file'
   }
 
+  // A file is published as its chunk list; with its own history kept, the
+  // chunks this device does not hold yet are copied into its chunk store.
   private async publishFile(path: string, record: IndexRecord | null): Promise<Published> {
     const { fd, stats } = await this.ctx.fs.openFile(path)
+    let chunks: Chunk[]
     try {
-      const executable = (stats.mode & 0o111) !== 0
-      const whole = stats.size <= WHOLE_FILE_BYTES ? await readWhole(fd, stats.size) : null
-      const size = whole?.byteLength ?? stats.size
-      const meta = this.meta('file', record, { size, mtime: Math.floor(stats.mtimeMs), executable })
-      await this.locked(async () => {
-        const staged = await this.stage()
-        const blob = whole === null ? await this.streamBlob(fd) : await staged.blobs.put(whole)
-        await this.stageEntry(path, { executable, blob, metadata: meta }, size)
-        this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, vv: meta.vv }, record)
-      })
+      chunks = await this.chunk(fd)
     } finally {
       await io.close(fd)
     }
+    const size = chunks.reduce((sum, c) => sum + c.size, 0)
+    const executable = (stats.mode & 0o111) !== 0
+    const manifest = encodeManifest(chunks)
+    const text = manifestToText(manifest)
+    const inline = text.length <= MAX_INLINE_MANIFEST
+    const meta: EntryMeta = { ...this.meta('file', record, { size, mtime: Math.floor(stats.mtimeMs), executable }), format: 2, ...(inline ? { manifest: text } : {}) }
+    await this.locked(async () => {
+      const staged = await this.stage()
+      const blob = inline ? null : await staged.blobs.put(manifest)
+      await this.stageEntry(path, { executable, blob, metadata: meta }, size)
+      this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, vv: meta.vv }, record)
+      this.ctx.content.place(path, chunks)
+    })
     return 'file'
+  }
+
+  private async chunk(fd: number): Promise<Chunk[]> {
+    const keep = this.ctx.keepsOwn()
+    const chunks: Chunk[] = []
+    for await (const { hash, size, bytes } of chunkFile(fd)) {
+      if (keep) await this.ctx.store.put(hash, bytes)
+      chunks.push({ hash, size })
+    }
+    return chunks
   }
 
   // Directories and deletions carry no bytes. A deletion is a tombstone entry,
@@ -117,6 +136,7 @@ export class Publisher {
     await this.locked(async () => {
       await this.stageEntry(path, { executable: false, blob: null, metadata: meta }, 0)
       this.ctx.index.put(path, { kind, size: 0, mtimeMs: 0, vv: meta.vv, ...(ino === undefined ? {} : { ino }) }, record)
+      this.ctx.content.forget(path)
     })
     return kind
   }
@@ -145,17 +165,6 @@ export class Publisher {
       await this.appendStaged()
       await this.ctx.index.flush()
     }
-  }
-
-  // A large file's bytes go straight to the blobs core. What the batch holds
-  // is appended first, since its blob ids count on nothing else appending.
-  private async streamBlob(fd: number): Promise<BlobId> {
-    const staged = await this.stage()
-    await staged.blobs.flush()
-    const blobs = await this.ctx.drives.own.getBlobs()
-    const stream = blobs.createWriteStream()
-    await pipeline(createReadStream('', { fd, autoClose: false, start: 0, highWaterMark: BLOCK_BYTES }), stream)
-    return stream.id
   }
 
   // Blobs before the entries that point at them.
@@ -201,16 +210,4 @@ export function sameFile(record: IndexRecord | null, disk: Pick<ScanEntry, 'size
 // (…402.0903 comes back as …401.999).
 export function sameMillisecond(a: number, b: number): boolean {
   return Math.abs(a - b) < 1
-}
-
-// One read for the whole file; a file cut short meanwhile gives what it holds.
-async function readWhole(fd: number, size: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(size)
-  let done = 0
-  while (done < size) {
-    const { bytesRead } = await io.read(fd, buffer, done, size - done, done)
-    if (bytesRead === 0) break
-    done += bytesRead
-  }
-  return buffer.subarray(0, done)
 }

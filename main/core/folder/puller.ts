@@ -10,7 +10,7 @@
 // unapplied, for the folder to report and try again later.
 import type Hyperdrive from 'hyperdrive'
 import type { FolderActivity, UnappliedPath } from '../../../contract/types'
-import { HyperfoldError, toApiError } from '../../../contract/errors'
+import { type ErrorCode, HyperfoldError, toApiError } from '../../../contract/errors'
 import type { Applied, Applier } from './applier'
 import { eachLimit } from './each-limit'
 import { candidateOf } from './folder-drives'
@@ -22,6 +22,8 @@ import type { Publisher } from './publisher'
 import { RootMissing } from './root-guard'
 
 const CONCURRENCY = 16
+// Why a path may stay unapplied, shown and tried again later, while the rest of the pull goes on.
+const UNAPPLIED_CODES = new Set<ErrorCode>(['PEER_DATA_INVALID', 'BYTES_UNAVAILABLE', 'PATH_UNSAFE'])
 const COMMIT_EVERY = 512
 
 export interface PullContext {
@@ -52,14 +54,19 @@ export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperd
   ctx.onprogress(pull.progress)
   const later: Change[] = []
   let sinceCommit = 0
-  await eachLimit(changes, CONCURRENCY, async (change) => {
-    if ((await applyOne(pull, change, false)) === 'later') later.push(change)
-    stopIfClosed(drive)
-    if (++sinceCommit >= COMMIT_EVERY) {
-      sinceCommit = 0
-      await ctx.publisher.commit()
-    }
-  })
+  // Deletions after the rest: a file renamed or copied elsewhere is then
+  // still on this disk when its new path is written, and its bytes move no further.
+  const deletion = (c: Change): boolean => c.candidate?.meta.kind === 'deleted'
+  for (const batch of [changes.filter((c) => !deletion(c)), changes.filter(deletion)]) {
+    await eachLimit(batch, CONCURRENCY, async (change) => {
+      if ((await applyOne(pull, change, false)) === 'later') later.push(change)
+      stopIfClosed(drive)
+      if (++sinceCommit >= COMMIT_EVERY) {
+        sinceCommit = 0
+        await ctx.publisher.commit()
+      }
+    })
+  }
   later.sort((a, b) => (a.path < b.path ? 1 : -1))
   for (const change of later) await applyOne(pull, change, true)
   stopIfClosed(drive)
@@ -117,10 +124,10 @@ async function applyOne({ ctx, drive, progress, failed, unapplied }: Pull, chang
   } catch (err) {
     if ((err instanceof HyperfoldError && err.code === 'DISK_FULL') || err instanceof RootMissing) throw err
     stopIfClosed(drive) // what failed was most likely the closed drive's read
-    // Data a peer cannot serve or verify, or a path this disk cannot take as
+    // Data no peer online serves, or none serves right, or a path this disk cannot take as
     // it is (a symlink or a case twin in the way): the path stays unapplied,
     // shown, and tried again later. Anything else fails the pull, to be retried.
-    if (err instanceof HyperfoldError && (err.code === 'PEER_DATA_INVALID' || err.code === 'PATH_UNSAFE')) {
+    if (err instanceof HyperfoldError && UNAPPLIED_CODES.has(err.code)) {
       unapplied.push({ path: p, reason: err.code === 'PATH_UNSAFE' ? err.message : `Skipped ${p}: ${err.message}` })
     } else {
       ctx.activity('error', p, toApiError(err).message)

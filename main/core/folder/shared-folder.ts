@@ -6,9 +6,12 @@ import type Corestore from 'corestore'
 import type Hyperdrive from 'hyperdrive'
 import type { Folder, FolderActivity, FolderProgress, UnappliedPath } from '../../../contract/types'
 import { HyperfoldError, toApiError } from '../../../contract/errors'
-import { parseBlobId } from './entry-meta'
+import type { ChunkRef, ChunkSource } from './chunk-ref'
+import { ChunkStore } from './chunk-store'
+import { FileContent } from './file-content'
+import { type FolderHistory, DEFAULT_HISTORY } from './folder-history-policy'
 import type { FolderConfig } from './folder-config'
-import { FolderDrives, keyOf } from './folder-drives'
+import { FolderDrives, candidateOf, keyOf } from './folder-drives'
 import { entryAt } from './folder-history'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules'
 import { LocalIndex } from './local-index'
@@ -33,6 +36,8 @@ const IGNORE_PATH = '/' + IGNORE_FILE
 export interface SharedFolderOptions {
   config: FolderConfig
   store: Corestore
+  chunkDir: string // this folder's chunk store: its history archive and this device's own versions
+  chunkSources(): ChunkSource[] // the peers on its topic
   deviceId: string
   onchange(folder: SharedFolder): void
   onactivity(activity: FolderActivity): void
@@ -42,8 +47,10 @@ export interface SharedFolderOptions {
 export class SharedFolder extends ReadyResource {
   config: FolderConfig
   readonly drives: FolderDrives
+  readonly content: FileContent
   private readonly opts: SharedFolderOptions
   private readonly index: LocalIndex
+  private readonly chunks: ChunkStore
   private readonly queue = new TaskQueue((err) => this.fail(err))
   private readonly dirtyWriters = new Set<string>()
   private local: LocalSide | null = null
@@ -68,6 +75,22 @@ export class SharedFolder extends ReadyResource {
     this.config = opts.config
     this.drives = new FolderDrives(opts.store, opts.config.id, (drive) => this.schedulePull(keyOf(drive)))
     this.index = new LocalIndex(opts.store, opts.config.id)
+    this.chunks = new ChunkStore(opts.chunkDir)
+    this.content = new FileContent({
+      ...{ folderId: opts.config.id, drives: this.drives, store: this.chunks, index: this.index },
+      sources: () => opts.chunkSources(),
+      disk: () => this.local?.fs ?? null,
+      onlying: (peer, p) => this.activity('refused', p, `Refused part of ${p} from peer ${peer.slice(0, 8)}: its bytes do not match the version's hash.`)
+    })
+  }
+
+  // A chunk a peer asks for, from this device's store or files (see FileContent).
+  serveChunk(ref: ChunkRef): Promise<Buffer | null> {
+    return this.content.serve(ref)
+  }
+
+  private history(): FolderHistory {
+    return DEFAULT_HISTORY
   }
 
   // A folder that cannot start says why in its state (the folder list shows
@@ -139,10 +162,11 @@ export class SharedFolder extends ReadyResource {
     if (this.config.mode === 'receive-only') {
       throw new HyperfoldError('BAD_INPUT', `${this.config.name} is receive-only: it cannot publish a restored version.`)
     }
-    const blob = parseBlobId((await entryAt(drive, p, seq + 1))?.value.blob)
-    if (blob === undefined) throw new HyperfoldError('VERSION_NOT_FOUND', `${p} has no readable version at ${seq + 1} in that drive.`)
+    const entry = await entryAt(drive, p, seq + 1)
+    const version = entry === null ? null : candidateOf(keyOf(drive), entry)
+    if (version === null) throw new HyperfoldError('VERSION_NOT_FOUND', `${p} has no readable version at ${seq + 1} in that drive.`)
     await this.queue.run(async () => {
-      await local.fs.writeFile(p, await this.drives.bytes(keyOf(drive), blob), { mtimeMs: Date.now(), executable })
+      await local.fs.writeFile(p, await this.content.bytes(version, p), { mtimeMs: Date.now(), executable })
       await local.publisher.publish(p, await scanPath(local.fs.root, p).then((item) => (item?.type === 'error' ? null : item)))
       await local.publisher.commit()
     })
@@ -166,6 +190,7 @@ export class SharedFolder extends ReadyResource {
     this.guard = guard
     this.local = await LocalSide.start({
       ...{ root, deviceId: this.opts.deviceId, drives: this.drives, index: this.index, receiveOnly: this.config.mode === 'receive-only', guard },
+      ...{ content: this.content, store: this.chunks, history: () => this.history() },
       signal,
       onbatch: (paths) => {
         void this.queue.push(() => this.publishPaths(paths))

@@ -4,32 +4,24 @@ import path from 'path'
 import type { Duplex } from 'stream'
 import Corestore from 'corestore'
 import { Applier } from '../../../main/core/folder/applier'
-import { FolderDrives } from '../../../main/core/folder/folder-drives'
 import { FolderFs } from '../../../main/core/folder/folder-fs'
-import { LocalIndex } from '../../../main/core/folder/local-index'
 import { Publisher } from '../../../main/core/folder/publisher'
 import { scanPath, type ScanEntry } from '../../../main/core/folder/scanner'
+import { folderParts, sourceOf } from '../../helpers/folder-parts'
 import { scratch } from '../../helpers/scratch'
 
 const { tempDir, cleanups } = scratch('hyperfold-crash-')
 
 // One device's folder: its store, drives, index and disk side, closed without committing.
 async function device(storeDir: string, root: string, deviceId: string, writers: string[] = []) {
-  const store = new Corestore(storeDir)
-  const drives = new FolderDrives(store, 'folder', () => undefined)
-  await drives.ready()
-  for (const writer of writers) await drives.addWriter(writer)
-  const index = new LocalIndex(store, 'folder')
-  await index.ready()
-  const ctx = { deviceId, fs: new FolderFs(root), drives, index }
+  const parts = await folderParts(storeDir, path.join(storeDir, 'chunks'), writers)
+  const { store, drives, index, content, chunks } = parts
+  const disk = new FolderFs(root)
+  parts.setDisk(disk)
+  const ctx = { deviceId, fs: disk, drives, index, content, store: chunks, keepsOwn: () => true }
   const publisher = new Publisher(ctx)
-  const applier = new Applier({ ...ctx, publisher, receiveOnly: false })
-  const close = async () => {
-    await index.close()
-    await drives.close()
-    await store.close()
-  }
-  return { store, drives, index, publisher, applier, close }
+  const applier = new Applier({ ...ctx, publisher, receiveOnly: false, archives: () => true })
+  return { store, drives, index, publisher, applier, parts, close: () => parts.close() }
 }
 
 function replicate(a: Corestore, b: Corestore): void {
@@ -59,6 +51,7 @@ describe('a crash between writing a pulled file and recording it', () => {
     await publishFile(a, rootA, '/doc.txt', 'first\n', new Date('2025-01-01T00:00:00Z'))
 
     let b = await device(storeB, rootB, 'devb', [a.drives.ownKey])
+    b.parts.sources.push(sourceOf('deva', a.parts))
     replicate(a.store, b.store)
     const remote = b.drives.get(a.drives.ownKey)!
     await remote.update({ wait: true })
@@ -93,6 +86,7 @@ describe('a crash between writing a pulled file and recording it', () => {
     cleanups.push(() => a.close())
     await publishFile(a, rootA, '/doc.txt', 'first\n', new Date('2025-01-01T00:00:00Z'))
     const b = await device(storeB, rootB, 'devb', [a.drives.ownKey])
+    b.parts.sources.push(sourceOf('deva', a.parts))
     cleanups.push(() => b.close())
     replicate(a.store, b.store)
     await b.drives.get(a.drives.ownKey)!.update({ wait: true })

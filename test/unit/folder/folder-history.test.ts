@@ -1,13 +1,12 @@
 import { describe, expect, test } from 'vitest'
 import fs from 'fs/promises'
 import path from 'path'
-import Corestore from 'corestore'
-import { FolderDrives } from '../../../main/core/folder/folder-drives'
+import { candidateOf } from '../../../main/core/folder/folder-drives'
 import { FolderFs } from '../../../main/core/folder/folder-fs'
 import { entryAt, listVersions } from '../../../main/core/folder/folder-history'
-import { LocalIndex } from '../../../main/core/folder/local-index'
 import { Publisher } from '../../../main/core/folder/publisher'
 import { scanPath, type ScanEntry } from '../../../main/core/folder/scanner'
+import { folderParts } from '../../helpers/folder-parts'
 import { scratch } from '../../helpers/scratch'
 
 const { tempDir, cleanups } = scratch('hyperfold-history-')
@@ -15,17 +14,11 @@ const { tempDir, cleanups } = scratch('hyperfold-history-')
 describe('listVersions(drives, path) over entries appended in batches', () => {
   test('every version, in a batch or not, is shown by a checkout at seq + 1', async () => {
     const root = await tempDir()
-    const store = new Corestore(await tempDir())
-    const drives = new FolderDrives(store, 'folder', () => undefined)
-    await drives.ready()
-    const index = new LocalIndex(store, 'folder')
-    await index.ready()
-    cleanups.push(async () => {
-      await index.close()
-      await drives.close()
-      await store.close()
-    })
-    const publisher = new Publisher({ deviceId: 'dev', fs: new FolderFs(root), drives, index })
+    const parts = await folderParts(await tempDir(), await tempDir())
+    const { drives, index, content, chunks } = parts
+    parts.setDisk(new FolderFs(root))
+    cleanups.push(() => parts.close())
+    const publisher = new Publisher({ deviceId: 'dev', fs: new FolderFs(root), drives, index, content, store: chunks, keepsOwn: () => true })
     const write = async (name: string, content: string, mode = 0o644): Promise<ScanEntry> => {
       await fs.writeFile(path.join(root, name), content, { mode })
       await fs.chmod(path.join(root, name), mode)
@@ -47,10 +40,18 @@ describe('listVersions(drives, path) over entries appended in batches', () => {
       for (const [i, version] of versions.entries()) {
         const entry = await entryAt(drives.own, p, version.seq + 1)
         expect(entry?.value.executable).toBe(p === '/b.sh')
-        const bytes = await drives.bytes(drives.ownKey, entry!.value.blob)
-        expect(Buffer.from(bytes as Uint8Array).toString()).toBe(contents[i])
+        // Every version's bytes, the overwritten ones from this device's own history.
+        const stored = candidateOf(drives.ownKey, entry!)!
+        expect((await collect(await content.bytes(stored, p))).toString()).toBe(contents[i])
         expect((await drives.own.checkout(version.seq + 1).entry(p))?.seq).toBe(entry?.seq)
       }
     }
   })
 })
+
+async function collect(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<Buffer> {
+  if (source instanceof Uint8Array) return Buffer.from(source)
+  const parts: Uint8Array[] = []
+  for await (const part of source) parts.push(part)
+  return Buffer.concat(parts)
+}

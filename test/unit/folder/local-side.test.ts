@@ -1,11 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import fs from 'fs/promises'
 import path from 'path'
-import Corestore from 'corestore'
-import { FolderDrives } from '../../../main/core/folder/folder-drives'
-import { LocalIndex } from '../../../main/core/folder/local-index'
 import { LocalSide } from '../../../main/core/folder/local-side'
 import { parseEntryMeta } from '../../../main/core/folder/entry-meta'
+import { folderParts } from '../../helpers/folder-parts'
 import { scratch } from '../../helpers/scratch'
 
 const { tempDir, cleanups } = scratch('hyperfold-local-')
@@ -17,14 +15,11 @@ async function setup(files: Record<string, string>) {
     await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true })
     await fs.writeFile(path.join(root, rel), content)
   }
-  const store = new Corestore(await tempDir())
-  const drives = new FolderDrives(store, 'folder', () => undefined)
-  await drives.ready()
-  const index = new LocalIndex(store, 'folder')
-  await index.ready()
+  const parts = await folderParts(await tempDir(), await tempDir())
+  const { drives, index, content, chunks, history } = parts
   const released: string[][] = []
   const side = await LocalSide.start({
-    ...{ root, deviceId: 'dev', drives, index, receiveOnly: false },
+    ...{ root, deviceId: 'dev', drives, index, content, store: chunks, history, receiveOnly: false },
     onbatch: (paths) => released.push(paths), // these tests hand the paths over themselves: here, held deletions let go
     onerror: (err) => {
       throw err
@@ -35,12 +30,10 @@ async function setup(files: Record<string, string>) {
   })
   cleanups.push(async () => {
     await side.close()
-    await index.close()
-    await drives.close()
-    await store.close()
+    await parts.close()
   })
   const kindOf = async (p: string) => parseEntryMeta((await drives.own.entry(p))?.value.metadata)?.kind ?? null
-  return { root, side, index, drives, kindOf, released }
+  return { root, side, index, drives, kindOf, released, parts }
 }
 
 describe('LocalSide', () => {
@@ -79,12 +72,12 @@ describe('LocalSide', () => {
     expect(await kindOf('/keep/a.txt')).toBe('file')
   })
   test('a file the ignore rules come to cover is never published as deleted, gone or not', async () => {
-    const { root, side, drives, index, kindOf } = await setup({ 'a.log': 'log', 'b.txt': 'b', 'logs/c.txt': 'c' })
+    const { root, side, drives, index, kindOf, parts } = await setup({ 'a.log': 'log', 'b.txt': 'b', 'logs/c.txt': 'c' })
     await side.rescan()
     await side.close()
     await fs.writeFile(path.join(root, '.hyperfoldignore'), '*.log\nlogs/\n')
     const again = await LocalSide.start({
-      ...{ root, deviceId: 'dev', drives, index, receiveOnly: false },
+      ...{ root, deviceId: 'dev', drives, index, content: parts.content, store: parts.chunks, history: parts.history, receiveOnly: false },
       ...{ onbatch: () => undefined, activity: () => undefined },
       onerror: (err) => {
         throw err

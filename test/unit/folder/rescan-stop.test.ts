@@ -2,12 +2,10 @@ import { describe, expect, test } from 'vitest'
 import fs from 'fs/promises'
 import { once } from 'events'
 import path from 'path'
-import Corestore from 'corestore'
-import { FolderDrives } from '../../../main/core/folder/folder-drives'
-import { LocalIndex } from '../../../main/core/folder/local-index'
 import { LocalSide } from '../../../main/core/folder/local-side'
 import { parseEntryMeta } from '../../../main/core/folder/entry-meta'
 import { ScanStopped } from '../../../main/core/folder/scanner'
+import { folderParts } from '../../helpers/folder-parts'
 import { scratch } from '../../helpers/scratch'
 
 const { tempDir, cleanups } = scratch('hyperfold-stop-')
@@ -22,14 +20,11 @@ async function writeFiles(root: string, files: string[]): Promise<void> {
 async function setup(signal?: AbortSignal) {
   const root = await tempDir()
   await fs.mkdir(path.join(root, '.hyperfold')) // the folder marker, as a shared folder has
-  const store = new Corestore(await tempDir())
-  const drives = new FolderDrives(store, 'folder', () => undefined)
-  await drives.ready()
-  const index = new LocalIndex(store, 'folder')
-  await index.ready()
+  const parts = await folderParts(await tempDir(), await tempDir())
+  const { drives, index, content, chunks, history } = parts
   const start = () =>
     LocalSide.start({
-      ...{ root, deviceId: 'dev', drives, index, receiveOnly: false, signal },
+      ...{ root, deviceId: 'dev', drives, index, content, store: chunks, history, receiveOnly: false, signal },
       onbatch: () => undefined,
       onerror: (err) => {
         throw err
@@ -39,9 +34,7 @@ async function setup(signal?: AbortSignal) {
       }
     })
   cleanups.push(async () => {
-    await index.close()
-    await drives.close()
-    await store.close()
+    await parts.close()
   })
   const kindOf = async (p: string) => parseEntryMeta((await drives.own.entry(p))?.value.metadata)?.kind ?? null
   return { root, index, drives, start, kindOf }

@@ -1,13 +1,11 @@
 import { describe, expect, test } from 'vitest'
 import fs from 'fs/promises'
 import path from 'path'
-import Corestore from 'corestore'
-import { FolderDrives } from '../../../main/core/folder/folder-drives'
 import { markFolderRoot } from '../../../main/core/folder/folder-root'
-import { LocalIndex } from '../../../main/core/folder/local-index'
 import { LocalSide } from '../../../main/core/folder/local-side'
 import { parseEntryMeta } from '../../../main/core/folder/entry-meta'
 import { RootGuard, RootMissing } from '../../../main/core/folder/root-guard'
+import { folderParts } from '../../helpers/folder-parts'
 import { scratch } from '../../helpers/scratch'
 
 const { tempDir, cleanups } = scratch('hyperfold-guard-')
@@ -59,13 +57,10 @@ describe('RootGuard', () => {
   test('a rescan of a root swapped for an empty directory publishes no deletion', async () => {
     const root = await markedRoot()
     const { guard } = await guardOf(root)
-    const store = new Corestore(await tempDir())
-    const drives = new FolderDrives(store, 'folder', () => undefined)
-    await drives.ready()
-    const index = new LocalIndex(store, 'folder')
-    await index.ready()
+    const parts = await folderParts(await tempDir(), await tempDir())
+    const { drives, index, content, chunks, history } = parts
     const side = await LocalSide.start({
-      ...{ root, deviceId: 'dev', drives, index, receiveOnly: false, guard },
+      ...{ root, deviceId: 'dev', drives, index, content, store: chunks, history, receiveOnly: false, guard },
       ...{ onbatch: () => undefined, activity: () => undefined },
       onerror: (err) => {
         throw err
@@ -73,9 +68,7 @@ describe('RootGuard', () => {
     })
     cleanups.push(async () => {
       await side.close()
-      await index.close()
-      await drives.close()
-      await store.close()
+      await parts.close()
     })
     await side.rescan()
     const version = drives.own.version

@@ -1,0 +1,168 @@
+// The bytes of a file version. A version of format 2 names them by a chunk
+// list (inline in its entry's metadata, or in a blob when long); they are
+// gathered by hash, from this device first (the chunk store, the old version
+// of the same file, any file where the chunk was last seen) and then from
+// the peers on the folder's topic, several at once. Every chunk is checked
+// against its hash before it is used or sent, so bytes that moved on a disk
+// or came from a lying peer never reach a file. A version from before chunks
+// still has its bytes in its writer's blobs.
+//
+// A replaced or deleted version's chunks that no longer live in a file go to
+// the chunk store (the history archive), when the folder keeps history.
+import { createHash } from 'crypto'
+import { HyperfoldError } from '../../../contract/errors'
+import type { Chunk, ChunkRef, ChunkSource } from './chunk-ref'
+import { fetchInOrder } from './chunk-fetcher'
+import type { ChunkStore } from './chunk-store'
+import type { FolderDrives } from './folder-drives'
+import type { FolderFs } from './folder-fs'
+import type { LocalIndex } from './local-index'
+import { decodeManifest, encodeManifest, manifestFromText, manifestToText, refsOf } from './manifest'
+import type { Candidate } from './merge'
+
+// A chunk list longer than this cannot be right: it would name a file of
+// hundreds of terabytes, and a peer must not make us hold it in memory.
+const MAX_MANIFEST_BYTES = 64 << 20
+// Files from this size on are worth finding elsewhere on this disk (a rename,
+// a copy); below it one chunk is the whole file, and the wire is cheap.
+const LOCATE_MIN_BYTES = 64 << 10
+
+export type Version = Pick<Candidate, 'writer' | 'meta' | 'blob'>
+
+export interface FileContentOptions {
+  folderId: string
+  drives: FolderDrives
+  store: ChunkStore
+  index: LocalIndex
+  sources(): ChunkSource[]
+  disk(): FolderFs | null // the folder on this disk, while it syncs here
+  onlying(peer: string, path: string): void
+}
+
+export class FileContent {
+  private readonly opts: FileContentOptions
+
+  constructor(opts: FileContentOptions) {
+    this.opts = opts
+  }
+
+  // The chunks of a version, or null for one from before chunks.
+  async chunksOf({ writer, meta, blob }: Version): Promise<Chunk[] | null> {
+    if (meta.format !== 2) return null
+    if (meta.manifest !== undefined) return manifestFromText(meta.manifest, meta.size)
+    if (blob === null || blob.byteLength > MAX_MANIFEST_BYTES) {
+      throw new HyperfoldError('PEER_DATA_INVALID', `Writer ${writer.slice(0, 8)} sent a version with no readable chunk list.`)
+    }
+    return decodeManifest(await collect(await this.opts.drives.bytes(writer, blob)), meta.size)
+  }
+
+  // The version's bytes in order, each chunk verified; a chunk no one holds
+  // fails the read with BYTES_UNAVAILABLE.
+  async bytes(version: Version, path: string, signal?: AbortSignal): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
+    return this.read(version, await this.chunksOf(version), path, signal)
+  }
+
+  // The same, with the chunk list already in hand (chunksOf).
+  async read(version: Version, chunks: Chunk[] | null, path: string, signal?: AbortSignal): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
+    if (chunks === null) return this.opts.drives.bytes(version.writer, version.blob)
+    const here = await this.placesAt(path)
+    return fetchInOrder(this.opts.folderId, refsOf(chunks, path), {
+      ...(signal === undefined ? {} : { signal }),
+      local: (ref) => this.find(ref, here),
+      sources: this.opts.sources(),
+      onlying: (peer) => this.opts.onlying(peer, path)
+    })
+  }
+
+  // What a peer asking for a chunk is given: only bytes that match its hash.
+  serve(ref: ChunkRef): Promise<Buffer | null> {
+    return this.find(ref, null)
+  }
+
+  // Records what the file at a path now holds, for the next pull to build on.
+  place(path: string, chunks: Chunk[]): void {
+    const { index } = this.opts
+    index.setManifest(path, manifestToText(encodeManifest(chunks)))
+    if (chunks.reduce((sum, c) => sum + c.size, 0) < LOCATE_MIN_BYTES) return
+    for (const ref of refsOf(chunks, path)) index.setLocation(ref.hash.toString('hex'), { path, offset: ref.offset })
+  }
+
+  forget(path: string): void {
+    this.opts.index.setManifest(path, null)
+  }
+
+  // Keeps the chunks of the file at `path` that `next` (the version replacing
+  // it; none for a deletion) does not hold, read from the file as it is now.
+  // Returns how many bytes went into the archive.
+  async archive(path: string, next: Chunk[] | null): Promise<number> {
+    const fs = this.opts.disk()
+    const text = await this.opts.index.manifest(path)
+    if (fs === null || text === null) return 0
+    const old = parseOwn(text)
+    if (old === null) return 0
+    const kept = new Set(next?.map((c) => c.hash.toString('hex')))
+    let archived = 0
+    for (const ref of refsOf(old, path)) {
+      if (kept.has(ref.hash.toString('hex')) || (await this.opts.store.has(ref.hash)) || (await this.livesElsewhere(ref))) continue
+      const bytes = await fs.readAt(path, ref.offset, ref.size)
+      if (bytes === null || !matches(bytes, ref.hash)) return archived // the file changed since: what it held is gone
+      if (await this.opts.store.put(ref.hash, bytes)) archived += bytes.byteLength
+    }
+    return archived
+  }
+
+  // This device's copy of a chunk, checked: the store, then the old version of
+  // the same file (`here`: its chunks by hash), then the place it was last seen.
+  private async find(ref: ChunkRef, here: Map<string, number> | null): Promise<Buffer | null> {
+    const stored = await this.opts.store.get(ref.hash, ref.size)
+    if (stored !== null) return stored
+    const fs = this.opts.disk()
+    if (fs === null) return null
+    const hex = ref.hash.toString('hex')
+    const places: { path: string; offset: number }[] = []
+    const offset = here?.get(hex)
+    if (offset !== undefined) places.push({ path: ref.path, offset })
+    else places.push({ path: ref.path, offset: ref.offset }) // a peer's file holding the same version
+    const seen = await this.opts.index.locate(hex)
+    if (seen !== null) places.push(seen)
+    for (const place of places) {
+      const bytes = await fs.readAt(place.path, place.offset, ref.size).catch(() => null)
+      if (bytes !== null && matches(bytes, ref.hash)) return bytes
+    }
+    return null
+  }
+
+  // Last seen in another file here (the file was renamed or copied): no copy
+  // for the archive while that file holds it.
+  private async livesElsewhere(ref: ChunkRef): Promise<boolean> {
+    const seen = await this.opts.index.locate(ref.hash.toString('hex'))
+    return seen !== null && seen.path !== ref.path
+  }
+
+  private async placesAt(path: string): Promise<Map<string, number> | null> {
+    const text = await this.opts.index.manifest(path)
+    const chunks = text === null ? null : parseOwn(text)
+    return chunks === null ? null : new Map(refsOf(chunks, path).map((ref) => [ref.hash.toString('hex'), ref.offset]))
+  }
+}
+
+function matches(bytes: Uint8Array, hash: Buffer): boolean {
+  return createHash('sha256').update(bytes).digest().equals(hash)
+}
+
+// What this device wrote into its own index; a damaged one is just not used.
+function parseOwn(text: string): Chunk[] | null {
+  try {
+    const bytes = Buffer.from(text, 'base64')
+    return decodeManifest(bytes, null)
+  } catch {
+    return null
+  }
+}
+
+async function collect(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source
+  const parts: Uint8Array[] = []
+  for await (const part of source) parts.push(part)
+  return Buffer.concat(parts)
+}

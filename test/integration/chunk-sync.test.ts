@@ -1,0 +1,154 @@
+// Bytes live once and move once: a file version is a list of chunks, and a
+// device fetches only the chunks it does not hold, from any peer that does.
+// Measured with each node's own per-peer byte counters (what `peers` shows).
+import fs from 'fs/promises'
+import path from 'path'
+import { createHash, randomBytes } from 'crypto'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { waitUntil } from '../helpers/cli'
+import { TestEnv } from '../helpers/env'
+import { joinedNodes, sharedFolder, waitOffered } from '../helpers/folders'
+import type { FolderActivity } from '../../contract/types'
+import type { HyperfoldNode } from '../../main/core/node'
+
+const MiB = 1 << 20
+
+function sha(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+async function holds(file: string, hash: string): Promise<true | undefined> {
+  const bytes = await fs.readFile(file).catch(() => null)
+  return bytes !== null && sha(bytes) === hash ? true : undefined
+}
+
+// What `node` has received from `from` on their connection so far.
+function received(node: HyperfoldNode, from: HyperfoldNode): number {
+  const id = from.status().device.id
+  return node.listPeers().find((p) => p.deviceId === id)?.bytesIn ?? 0
+}
+
+async function synced(node: HyperfoldNode, name: string): Promise<void> {
+  await node.folders.waitSynced(name, 90_000)
+}
+
+describe('chunked sync', () => {
+  let env: TestEnv
+  beforeEach(async () => {
+    env = await TestEnv.create()
+  })
+  afterEach(async () => {
+    await env.close()
+  })
+
+  test('an edit moves the chunks it changed, a rename or a copy moves none, and the replaced version stays restorable offline', async () => {
+    const { nodes } = await joinedNodes(env, 2)
+    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
+    const original = randomBytes(16 * MiB)
+    await fs.writeFile(path.join(rootA, 'big.bin'), original)
+    await a.folders.share({ path: rootA, topic: 'family', name: 'Big' })
+    await waitOffered(b, 'Big')
+    await b.folders.sync({ folder: 'Big', path: rootB })
+    await waitUntil(() => holds(path.join(rootB, 'big.bin'), sha(original)), 'the whole file on B')
+    await synced(b, 'Big')
+
+    // 1 MiB overwritten in the middle.
+    const edited = Buffer.from(original)
+    randomBytes(MiB).copy(edited, 8 * MiB)
+    let before = received(b, a)
+    await fs.writeFile(path.join(rootA, 'big.bin'), edited)
+    await waitUntil(() => holds(path.join(rootB, 'big.bin'), sha(edited)), 'the edit on B')
+    const editBytes = received(b, a) - before
+    expect(editBytes).toBeGreaterThan(MiB / 2)
+    expect(editBytes).toBeLessThan(4 * MiB) // the changed chunks, not the 16 MiB file
+    await synced(b, 'Big')
+
+    before = received(b, a)
+    await fs.rename(path.join(rootA, 'big.bin'), path.join(rootA, 'moved.bin'))
+    await waitUntil(() => holds(path.join(rootB, 'moved.bin'), sha(edited)), 'the renamed file on B')
+    await waitUntil(async () => ((await fs.stat(path.join(rootB, 'big.bin')).catch(() => null)) === null ? true : undefined), 'the old name gone on B')
+    expect(received(b, a) - before).toBeLessThan(MiB / 2)
+    await synced(b, 'Big')
+
+    before = received(b, a)
+    await fs.copyFile(path.join(rootA, 'moved.bin'), path.join(rootA, 'copy.bin'))
+    await waitUntil(() => holds(path.join(rootB, 'copy.bin'), sha(edited)), 'the copy on B')
+    expect(received(b, a) - before).toBeLessThan(MiB / 2)
+    await synced(b, 'Big')
+
+    // B kept what the edit replaced: with A gone, the first version still comes back whole.
+    await a.close()
+    const versions = await b.folders.history('Big', '/big.bin')
+    const first = versions.find((v) => !v.deleted && v.size === 16 * MiB)!
+    await b.folders.restore('Big', '/big.bin', first.version)
+    expect(await holds(path.join(rootB, 'big.bin'), sha(original))).toBe(true)
+  })
+
+  test('a third device takes chunks from both devices that hold the file, and refuses the one that lies', async () => {
+    const { nodes } = await joinedNodes(env, 3)
+    const [a, b, c] = nodes as [HyperfoldNode, HyperfoldNode, HyperfoldNode]
+    const [rootA, rootB, rootC] = [await env.tmpDir(), await env.tmpDir(), await env.tmpDir()]
+    const bytes = randomBytes(24 * MiB)
+    await fs.writeFile(path.join(rootA, 'data.bin'), bytes)
+    await a.folders.share({ path: rootA, topic: 'family', name: 'Data' })
+    await waitOffered(b, 'Data')
+    await b.folders.sync({ folder: 'Data', path: rootB })
+    await waitUntil(() => holds(path.join(rootB, 'data.bin'), sha(bytes)), 'the file on B')
+    await synced(b, 'Data')
+
+    await waitOffered(c, 'Data')
+    const [fromA, fromB] = [received(c, a), received(c, b)]
+    await c.folders.sync({ folder: 'Data', path: rootC })
+    await waitUntil(() => holds(path.join(rootC, 'data.bin'), sha(bytes)), 'the file on C')
+    expect(received(c, a) - fromA).toBeGreaterThan(2 * MiB)
+    expect(received(c, b) - fromB).toBeGreaterThan(2 * MiB)
+
+    // B now serves bytes that do not match what it is asked for, as a modified client could.
+    const liar = sharedFolder(b, 'Data')
+    liar.content.serve = async (ref) => randomBytes(ref.size)
+    const refused: FolderActivity[] = []
+    c.onEvent((message) => {
+      if (message.event === 'folder.activity' && (message.payload as FolderActivity).kind === 'refused') refused.push(message.payload as FolderActivity)
+    })
+    const next = randomBytes(8 * MiB)
+    await fs.writeFile(path.join(rootA, 'next.bin'), next)
+    await waitUntil(() => holds(path.join(rootC, 'next.bin'), sha(next)), 'the next file on C, despite the liar')
+    expect(refused.some((r) => r.path === '/next.bin' && r.message.includes(b.status().device.id.slice(0, 8)))).toBe(true)
+  })
+
+  test('a version this device never held is restored from the peer that keeps it, and one no peer online holds is refused in one line', async () => {
+    const { nodes } = await joinedNodes(env, 2)
+    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
+    const v1 = randomBytes(2 * MiB)
+    await fs.writeFile(path.join(rootA, 'doc.bin'), v1)
+    await a.folders.share({ path: rootA, topic: 'family', name: 'Docs' })
+    await a.folders.waitSynced('Docs', 30_000)
+    const v2 = randomBytes(2 * MiB)
+    await fs.writeFile(path.join(rootA, 'doc.bin'), v2)
+    await waitUntil(async () => ((await a.folders.history('Docs', '/doc.bin')).length === 2 ? true : undefined), 'two versions on A')
+
+    await waitOffered(b, 'Docs')
+    await b.folders.sync({ folder: 'Docs', path: rootB })
+    await waitUntil(() => holds(path.join(rootB, 'doc.bin'), sha(v2)), 'v2 on B')
+    await synced(b, 'Docs')
+    const [first] = await b.folders.history('Docs', '/doc.bin')
+    await b.folders.restore('Docs', '/doc.bin', first!.version) // its chunks only in A's own history
+    expect(await holds(path.join(rootB, 'doc.bin'), sha(v1))).toBe(true)
+    await waitUntil(() => holds(path.join(rootA, 'doc.bin'), sha(v1)), 'the restored version back on A')
+
+    // Paused, B learns of other.bin's versions but fetches none of their bytes.
+    await b.folders.pause('Docs')
+    await fs.writeFile(path.join(rootA, 'other.bin'), randomBytes(2 * MiB))
+    await waitUntil(async () => ((await a.folders.history('Docs', '/other.bin')).length === 1 ? true : undefined), 'other.bin published on A')
+    await fs.writeFile(path.join(rootA, 'other.bin'), randomBytes(MiB))
+    await waitUntil(async () => ((await b.folders.history('Docs', '/other.bin')).length === 2 ? true : undefined), 'both entries of other.bin on B')
+    await a.close()
+    await b.folders.resume('Docs')
+    const error = await b.folders.restore('Docs', '/other.bin', 1).catch((err: unknown) => err)
+    expect(error).toMatchObject({ code: 'BYTES_UNAVAILABLE' })
+    expect((error as Error).message).toMatch(/version 1 of \/other\.bin/i)
+    expect((error as Error).message).not.toMatch(/\n/)
+  })
+})
