@@ -7,7 +7,7 @@ import type Hyperdrive from 'hyperdrive'
 import type { Folder, FolderActivity, FolderProgress, UnappliedPath } from '../../../contract/types'
 import { HyperfoldError, toApiError } from '../../../contract/errors'
 import { parseBlobId } from './entry-meta'
-import type { FolderConfig } from './folder-config'
+import type { FolderConfig, FolderHistory } from './folder-config'
 import { FolderDrives, keyOf } from './folder-drives'
 import { entryAt } from './folder-history'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules'
@@ -102,7 +102,12 @@ export class SharedFolder extends ReadyResource {
     return this.drives.ownKey
   }
 
-  info(): Omit<Folder, 'sharedBy'> {
+  // What the archive keeps of this folder's replaced versions (see retention).
+  setHistory(history: FolderHistory): void {
+    this.config = { ...this.config, history }
+  }
+
+  info(): Omit<Folder, 'sharedBy' | 'history'> {
     const totals = this.index.totals
     const { id, name, topic, path, mode } = this.config
     return {
