@@ -9,6 +9,7 @@ import {
   type Folder,
   type FolderActivity,
   FOLDER_MODES,
+  FOLDER_RETENTIONS,
   type JoinedTopic,
   type NodeStatus,
   type Peer,
@@ -53,6 +54,9 @@ const localPath = z
   .refine((p) => ABSOLUTE_ANYWHERE.test(p), 'A path on this device must be absolute, like /home/me/Photos.')
 const filePath = z.string({ error: 'A path in the folder is required.' }).min(1).max(4096)
 const mode = z.enum(FOLDER_MODES, { error: `The mode is one of ${FOLDER_MODES.join(', ')}.` })
+const retention = z.enum(FOLDER_RETENTIONS, { error: `The retention is one of ${FOLDER_RETENTIONS.join(', ')}.` })
+// A switch: true or false, or on or off as a person types it on the command line.
+const onOff = z.preprocess((v) => (v === 'on' ? true : v === 'off' ? false : v), z.boolean({ error: 'Expected on or off.' }))
 
 export const commands = {
   status: command<NodeStatus & { folder?: Folder }>()({
@@ -134,6 +138,15 @@ export const commands = {
     summary: 'Bring back a version of a file as its newest version',
     input: z.object({ folder: folderRef, path: filePath, version: z.number().int().positive().describe('version number from history') }),
     args: ['folder', 'path']
+  }),
+  'folder.history-policy': command<Folder>()({
+    summary: "Set which replaced versions of a folder's files this device keeps",
+    input: z.object({
+      folder: folderRef,
+      retention: retention.optional().describe('staggered (default: thinned out with age), all or off'),
+      own: onOff.optional().describe('on (default) or off: keep a copy of the versions this device writes')
+    }),
+    args: ['folder']
   }),
   pause: command<Folder>()({ summary: 'Pause syncing a folder', input: z.object({ folder: folderRef }), args: ['folder'] }),
   resume: command<Folder>()({ summary: 'Resume syncing a folder', input: z.object({ folder: folderRef }), args: ['folder'] }),

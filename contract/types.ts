@@ -52,6 +52,17 @@ export interface NodeStatus {
 export const FOLDER_MODES = ['send-receive', 'send-only', 'receive-only'] as const
 export type FolderMode = (typeof FOLDER_MODES)[number]
 
+// Which replaced versions of a folder's files this device keeps the bytes of:
+// staggered thins them out with age, all keeps every one, off keeps none.
+export const FOLDER_RETENTIONS = ['staggered', 'all', 'off'] as const
+export type FolderRetention = (typeof FOLDER_RETENTIONS)[number]
+
+export interface FolderHistory {
+  retention: FolderRetention
+  // This device keeps a copy of the versions it writes itself, so that it alone can restore them.
+  own: boolean
+}
+
 // available: offered by a peer, not synced here. scanning/syncing: working.
 // idle: in sync as far as this device knows. out-of-sync: idle, but some
 // paths could not be applied (see unapplied). paused. error: see lastError.
@@ -71,6 +82,7 @@ export interface Folder {
   topic: string
   path: string | null
   mode: FolderMode
+  history: FolderHistory
   state: FolderState
   progress: FolderProgress | null
   files: number

@@ -28,6 +28,7 @@ export function createHandlers(node: HyperfoldNode): Handlers {
     sync: (input) => node.folders.sync(input),
     history: ({ folder, path }) => node.folders.history(folder, path),
     restore: ({ folder, path, version }) => node.folders.restore(folder, path, version),
+    'folder.history-policy': ({ folder, retention, own }) => node.folders.setHistory(folder, { retention, own }),
     pause: ({ folder }) => node.folders.pause(folder),
     resume: ({ folder }) => node.folders.resume(folder),
     remove: ({ folder }) => node.folders.remove(folder)

@@ -6,7 +6,7 @@ import path from 'path'
 import { randomBytes } from 'crypto'
 import z32 from 'z32'
 import type Corestore from 'corestore'
-import type { FileEntry, FileVersion, Folder, FolderActivity, FolderMode } from '../../contract/types'
+import type { FileEntry, FileVersion, Folder, FolderActivity, FolderHistory, FolderMode } from '../../contract/types'
 import { HyperfoldError, errors, systemError } from '../../contract/errors'
 import { showInput } from '../../contract/text'
 import { writeFileAtomic } from './atomic-file'
@@ -19,6 +19,7 @@ import { FolderOffers } from './folder/folder-offers'
 import { FOLDER_MARKER, parseFolderPath } from './folder/folder-path'
 import { checkFileTarget, checkFolderRoot, markFolderRoot, unmarkFolderRoot } from './folder/folder-root'
 import { resolve } from './folder/merge'
+import { DEFAULT_HISTORY } from './folder/retention'
 import { SharedFolder } from './folder/shared-folder'
 import type { NodeState } from './node-state'
 
@@ -90,7 +91,7 @@ export class Folders {
     const name = input.name ?? path.basename(root)
     this.checkName(name)
     const id = z32.encode(randomBytes(16))
-    return this.attach({ id, name, topic, path: root, mode: input.mode ?? 'send-receive', paused: false, writers: [] })
+    return this.attach({ id, name, topic, path: root, mode: input.mode ?? 'send-receive', paused: false, writers: [], history: { ...DEFAULT_HISTORY } })
   }
 
   async sync(input: { folder: string; path: string; mode?: FolderMode }): Promise<Folder> {
@@ -101,7 +102,7 @@ export class Folders {
     await existing?.close()
     this.open.delete(offer.id)
     const config = { id: offer.id, name: offer.name, topic: offer.topic, path: root, mode: input.mode ?? 'send-receive', paused: false }
-    return this.attach({ ...config, writers: offer.writers })
+    return this.attach({ ...config, writers: offer.writers, history: { ...DEFAULT_HISTORY } })
   }
 
   info(ref: string): Folder {
@@ -177,6 +178,17 @@ export class Folders {
     return this.describe(this.open.get(folder.config.id)!)
   }
 
+  // Only the keys given change; the folder hears of it at once, and the state file keeps it across restarts.
+  async setHistory(ref: string, change: Partial<FolderHistory>): Promise<Folder> {
+    const folder = this.findLocal(ref)
+    const history = { ...folder.config.history, ...definedOnly(change) }
+    folder.setHistory(history)
+    await this.saveConfig({ ...folder.config, history }, folder)
+    const described = this.describe(folder)
+    this.opts.onfolder(described)
+    return described
+  }
+
   // Stops syncing; the files on disk stay, and so does the history in the store.
   async remove(ref: string): Promise<Folder> {
     const folder = this.findLocal(ref)
@@ -239,7 +251,7 @@ export class Folders {
     const found = this.findLocal(ref, false) ?? this.open.get(this.findOffer(ref).id)
     if (found?.config.path != null) return found
     const offer = this.findOffer(ref)
-    const folder = found ?? (await this.start({ ...offer, path: null, mode: 'send-receive', paused: false }))
+    const folder = found ?? (await this.start({ ...offer, path: null, mode: 'send-receive', paused: false, history: { ...DEFAULT_HISTORY } }))
     for (const writer of offer.writers) await folder.addWriter(writer)
     await folder.drives.refresh()
     return folder
@@ -253,7 +265,7 @@ export class Folders {
   }
 
   private describe(folder: SharedFolder): Folder {
-    return { ...folder.info(), sharedBy: this.offers.of(folder.config.id).map((o) => o.peerName) }
+    return { ...folder.info(), history: folder.config.history, sharedBy: this.offers.of(folder.config.id).map((o) => o.peerName) }
   }
 
   private describeOffer(id: string): Folder {
@@ -261,7 +273,7 @@ export class Folders {
     const first = offers[0]!
     const writers = new Set(offers.flatMap((o) => o.entry.writers))
     return {
-      ...{ id, name: first.entry.name, topic: first.topic, path: null, mode: 'send-receive', state: 'available', progress: null },
+      ...{ id, name: first.entry.name, topic: first.topic, path: null, mode: 'send-receive', history: { ...DEFAULT_HISTORY }, state: 'available', progress: null },
       ...{ files: first.entry.files, bytes: first.entry.bytes, sharedBy: offers.map((o) => o.peerName), writers: writers.size },
       ...{ conflicts: 0, localChanges: 0, lastError: null, unapplied: [] }
     }
@@ -311,6 +323,10 @@ function settledWithin(settled: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
   return Promise.race([settled, timeout]).finally(() => clearTimeout(timer))
+}
+
+function definedOnly<T extends object>(change: T): Partial<T> {
+  return Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) as Partial<T>
 }
 
 function sameName(a: string, b: string): boolean {

@@ -8,7 +8,7 @@ import { ChunkStore } from '../../main/core/folder/chunk-store'
 import { FileContent } from '../../main/core/folder/file-content'
 import { FolderDrives } from '../../main/core/folder/folder-drives'
 import type { FolderFs } from '../../main/core/folder/folder-fs'
-import { DEFAULT_HISTORY } from '../../main/core/folder/folder-history-policy'
+import { DEFAULT_HISTORY } from '../../main/core/folder/retention'
 import { LocalIndex } from '../../main/core/folder/local-index'
 
 export interface FolderParts {

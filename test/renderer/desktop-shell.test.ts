@@ -42,6 +42,7 @@ const remote: Folder = {
   topic: 't1',
   path: null,
   mode: 'send-receive',
+  history: { retention: 'staggered', own: true },
   state: 'available',
   progress: null,
   files: 3,

@@ -11,7 +11,7 @@ import type { FileContent } from './file-content'
 import type { FolderDrives } from './folder-drives'
 import { pathOf } from './folder-history'
 import { parseBlobId, parseEntryMeta } from './entry-meta'
-import type { FolderHistory } from './folder-history-policy'
+import type { FolderHistory } from './folder-config'
 import { type ArchivedVersion, keptVersions } from './retention'
 
 export interface SweepOptions {

@@ -9,8 +9,7 @@ import { HyperfoldError, toApiError } from '../../../contract/errors'
 import type { ChunkRef, ChunkSource } from './chunk-ref'
 import { ChunkStore } from './chunk-store'
 import { FileContent } from './file-content'
-import { type FolderHistory, DEFAULT_HISTORY } from './folder-history-policy'
-import type { FolderConfig } from './folder-config'
+import type { FolderConfig, FolderHistory } from './folder-config'
 import { FolderDrives, candidateOf, keyOf } from './folder-drives'
 import { entryAt } from './folder-history'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules'
@@ -90,7 +89,7 @@ export class SharedFolder extends ReadyResource {
   }
 
   private history(): FolderHistory {
-    return DEFAULT_HISTORY
+    return this.config.history
   }
 
   // A folder that cannot start says why in its state (the folder list shows
@@ -125,7 +124,12 @@ export class SharedFolder extends ReadyResource {
     return this.drives.ownKey
   }
 
-  info(): Omit<Folder, 'sharedBy'> {
+  // What the archive keeps of this folder's replaced versions (see retention).
+  setHistory(history: FolderHistory): void {
+    this.config = { ...this.config, history }
+  }
+
+  info(): Omit<Folder, 'sharedBy' | 'history'> {
     const totals = this.index.totals
     const { id, name, topic, path, mode } = this.config
     return {

@@ -2,7 +2,7 @@
 // peers offer, loaded each time the connection opens, then kept live by
 // folder.updated (state and progress, ~10 per second while syncing), never by
 // polling. Commands on one folder hand back its new snapshot, applied at once.
-import type { FileEntry, FileVersion, Folder, FolderActivity, FolderMode } from '../../../contract'
+import type { FileEntry, FileVersion, Folder, FolderActivity, FolderHistory, FolderMode } from '../../../contract'
 import { type ApiClient, messageOf } from '../api/client'
 import { listOf, shortId } from '../lib/format'
 import type { ActivityLog } from './activity.svelte'
@@ -85,6 +85,10 @@ export class FolderStore {
 
   resume(folderId: string): Promise<Folder> {
     return this.#apply(this.#client.call('resume', { folder: folderId }))
+  }
+
+  setHistory(folderId: string, change: Partial<FolderHistory>): Promise<Folder> {
+    return this.#apply(this.#client.call('folder.history-policy', { folder: folderId, ...change }))
   }
 
   // The files stay on disk. A folder peers still offer goes back to "available"; one only this device had is gone.
