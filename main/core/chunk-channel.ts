@@ -95,6 +95,10 @@ export class ChunkChannel implements ChunkSource {
     return this.keys.id
   }
 
+  get closed(): boolean {
+    return this.ended
+  }
+
   // Open on both ends, and so worth asking.
   get usable(): boolean {
     return !this.ended && this.channel?.opened === true

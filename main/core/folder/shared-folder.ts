@@ -6,6 +6,7 @@ import type Corestore from 'corestore'
 import type Hyperdrive from 'hyperdrive'
 import type { Folder, FolderActivity, FolderProgress, UnappliedPath } from '../../../contract/types'
 import { HyperfoldError, toApiError } from '../../../contract/errors'
+import type { ChunkRef } from './chunk-ref'
 import { parseBlobId } from './entry-meta'
 import type { FolderConfig } from './folder-config'
 import { FolderDrives, keyOf } from './folder-drives'
@@ -147,6 +148,12 @@ export class SharedFolder extends ReadyResource {
       await local.publisher.commit()
     })
     this.emitSoon()
+  }
+
+  // A member's ask for one chunk of this folder: the bytes, or null when this device lacks them.
+  async serveChunk(ref: ChunkRef): Promise<Buffer | null> {
+    void ref // chunks are not stored yet: every version is still a whole blob
+    return null
   }
 
   async addWriter(writer: string): Promise<void> {
