@@ -11,8 +11,8 @@ import { HyperfoldError, errors, systemError } from '../../contract/errors'
 import { showInput } from '../../contract/text'
 import { writeFileAtomic } from './atomic-file'
 import type { Catalog } from './catalog'
+import type { ChunkRef, ChunkSource } from './folder/chunk-ref'
 import { listDirectory } from './folder/folder-browser'
-import type { ChunkSource } from './folder/chunk-ref'
 import type { FolderConfig } from './folder/folder-config'
 import { listVersions, publicVersion } from './folder/folder-history'
 import { FolderOffers } from './folder/folder-offers'
@@ -29,8 +29,9 @@ export interface FoldersOptions {
   dataDir: string
   state: NodeState
   resolveTopic(ref: string): string
-  chunkSources(topicId: string): ChunkSource[] // the peers proven on that topic
   broadcast(topicId: string): void
+  // The connected peers proven members of a topic, to ask for chunks.
+  chunkSources(topicId: string): ChunkSource[]
   onfolder(folder: Folder): void
   onactivity(activity: FolderActivity): void
 }
@@ -70,6 +71,13 @@ export class Folders {
       for (const writer of entry.writers) await folder.addWriter(writer)
     }
     for (const entry of catalog.folders) if (!this.open.has(entry.id)) this.opts.onfolder(this.describeOffer(entry.id))
+  }
+
+  // A member of topic X reads only folders of topic X: any other id is "missing", never an error that says it exists.
+  async serveChunk(topicId: string, folderId: string, ref: ChunkRef): Promise<Buffer | null> {
+    const folder = this.open.get(folderId)
+    if (folder === undefined || folder.config.topic !== topicId) return null
+    return folder.serveChunk(ref)
   }
 
   dropPeer(topicId: string, peer: string): void {

@@ -5,7 +5,7 @@
 // Every message is taken as raw bytes and decoded here, never by protomux:
 // protomux rethrows a decoder's SyntaxError or RangeError (safety-catch) out of
 // the process, so one bad frame from anyone who found the topic would kill the node.
-import Protomux, { type Channel, type Encoding, type Message } from 'protomux'
+import Protomux, { type Channel, type Message } from 'protomux'
 import c from 'compact-encoding'
 import { z } from 'zod'
 import type { SwarmConnection } from 'hyperswarm'
@@ -13,20 +13,16 @@ import type { TopicKeys } from './keyphrase'
 import { PROOF_BYTES, createProof, verifyProof } from './membership'
 import { Catalog, MAX_CATALOG_BYTES, decodeCatalog } from './catalog'
 import { type Decoded, decodeJsonMessage, refused } from './safe-json'
+import { guarded as guardedBy, isDropped, markDropped, raw } from './wire-guard'
 
 // v2 since file versions name their bytes by chunk lists: a node from before
 // would take such a list for the file's bytes, so the two never meet.
 export const MEMBER_PROTOCOL = 'hyperfold/member/v2'
 // A 64-character name, every character escaped, fits with room for fields to come.
 export const MAX_HELLO_BYTES = 4096
-// The bytes of a frame as they came: never throws, whatever the remote sent.
-const raw = c.raw as unknown as Encoding<Buffer>
 
 export const Hello = z.object({ name: z.string().max(64) })
 type Hello = z.infer<typeof Hello>
-
-// A connection is refused (or dropped) once, however many of its topics' channels find fault with it.
-const droppedConnections = new WeakSet<SwarmConnection>()
 
 export interface MemberChannelHandlers {
   deviceName(): string
@@ -116,15 +112,13 @@ export class MemberChannel {
   // Whether a message may be read at all: only from a peer whose proof checked
   // out. The rest of a frame from a refused peer is dropped without a word.
   private admits(): boolean {
-    if (droppedConnections.has(this.conn)) return false
+    if (isDropped(this.conn)) return false
     if (!this.verified) this.refuse('it sent a message before proving it knows the keyphrase')
     return this.verified
   }
 
   private refuse(reason: string): void {
-    if (droppedConnections.has(this.conn)) return
-    droppedConnections.add(this.conn)
-    this.handlers.onrefused(reason)
+    if (markDropped(this.conn)) this.handlers.onrefused(reason)
   }
 }
 
@@ -144,15 +138,6 @@ export function encodeMessage(value: unknown): Buffer {
   return c.encode(c.json, value) as Buffer
 }
 
-// A throw from our own handling, reached through a peer's message, ends that
-// connection and not the process. Nothing is thrown back into protomux: it
-// rethrows TypeError, RangeError and their kin (safety-catch), and a throw out
-// of an open handler leaves the channel half set up for the frames that follow.
 function guarded(conn: SwarmConnection, fn: () => void): void {
-  try {
-    fn()
-  } catch (err) {
-    droppedConnections.add(conn) // nothing more is read from it
-    conn.destroy(new Error(`member channel: ${err instanceof Error ? err.message : String(err)}`, { cause: err }))
-  }
+  guardedBy(conn, 'member channel', fn)
 }

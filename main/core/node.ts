@@ -6,6 +6,8 @@ import type { SwarmConnection } from 'hyperswarm'
 import type { Device, EventMessage, EventName, EventPayload, JoinedTopic, NodeStatus, Peer, Topic } from '../../contract'
 import { errors } from '../../contract/errors'
 import { type Bootstrap, formatBootstrap } from './bootstrap'
+import { ChunkChannel } from './chunk-channel'
+import type { ChunkSource } from './folder/chunk-ref'
 import { DataDir } from './data-dir'
 import { type Identity, deviceIdOf, loadIdentity } from './identity'
 import { deriveTopicKeys, generateKeyphrase, keyphraseWarning, normalizeKeyphrase } from './keyphrase'
@@ -33,6 +35,7 @@ export interface NodeOptions {
 
 interface Session {
   channels: Map<string, MemberChannel>
+  chunks: Map<string, ChunkChannel> // by topic, once the peer proved membership there
   timer: NodeJS.Timeout
   replicating: boolean
 }
@@ -78,6 +81,7 @@ export class HyperfoldNode extends ReadyResource {
         state: this.state,
         resolveTopic: (ref) => this.topics.resolve(ref).keys.id,
         broadcast: (topicId) => this.broadcastCatalog(topicId),
+        chunkSources: (topicId) => this.chunkSources(topicId),
         onfolder: (folder) => this.emitEvent('folder.updated', folder),
         onactivity: (activity) => this.emitEvent('folder.activity', activity)
       })
@@ -205,7 +209,7 @@ export class HyperfoldNode extends ReadyResource {
     const timer = setTimeout(() => {
       if (!this.peers.has(conn)) this.refuse(conn, 'it did not prove it knows the keyphrase in time')
     }, timeout)
-    const session: Session = { channels: new Map(), timer, replicating: false }
+    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false }
     this.sessions.set(conn, session)
     conn.once('close', () => {
       clearTimeout(timer)
@@ -227,6 +231,7 @@ export class HyperfoldNode extends ReadyResource {
         clearTimeout(session.timer)
         this.peers.addTopic(conn, topicId, name)
         this.replicate(conn, session)
+        this.openChunks(conn, session, entry)
         channel.sendCatalog(this.folderSet!.catalogFor(topicId))
       },
       oncatalog: (catalog) => {
@@ -237,6 +242,7 @@ export class HyperfoldNode extends ReadyResource {
       onrefused: (reason) => this.refuse(conn, reason),
       onclose: () => {
         if (session.channels.get(topicId) === channel) session.channels.delete(topicId)
+        session.chunks.get(topicId)?.close()
         this.peers.removeTopic(conn, topicId)
         this.folderSet?.dropPeer(topicId, deviceIdOf(conn.remotePublicKey))
       }
@@ -247,8 +253,32 @@ export class HyperfoldNode extends ReadyResource {
   private detach(conn: SwarmConnection, session: Session, topicId: string): void {
     session.channels.get(topicId)?.close()
     session.channels.delete(topicId)
+    session.chunks.get(topicId)?.close()
     this.peers.removeTopic(conn, topicId)
     if (!this.peers.has(conn) && session.replicating) conn.destroy() // nothing left in common
+  }
+
+  // Opened by each side once the other proved membership; the remote's hello
+  // (which makes us open ours) comes before its own open on the wire, so
+  // protomux always finds ours waiting. A rename's hello finds it already open.
+  private openChunks(conn: SwarmConnection, session: Session, entry: JoinedTopicEntry): void {
+    const topicId = entry.keys.id
+    if (session.chunks.has(topicId)) return
+    const chunks = new ChunkChannel(conn, entry.keys, {
+      serve: (topic, folderId, ref) => this.folderSet?.serveChunk(topic, folderId, ref) ?? Promise.resolve(null),
+      onrefused: (reason) => this.refuse(conn, reason),
+      onclose: () => {
+        if (session.chunks.get(topicId) === chunks) session.chunks.delete(topicId)
+      }
+    })
+    if (!chunks.closed) session.chunks.set(topicId, chunks)
+  }
+
+  private chunkSources(topicId: string): ChunkSource[] {
+    return [...this.sessions.values()].flatMap((session) => {
+      const chunks = session.chunks.get(topicId)
+      return chunks?.usable === true ? [chunks] : []
+    })
   }
 
   private broadcastCatalog(topicId: string): void {

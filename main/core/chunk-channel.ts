@@ -1,0 +1,346 @@
+// One protomux channel per (connection, topic) that moves chunks by hash. It
+// is opened only once the remote proved it knows the topic's keyphrase on this
+// connection, so a request on it comes from a member; what a member may read
+// is still decided by the serve handler (folders of this topic only).
+//
+// Both ends ask and answer. Every frame is raw bytes decoded here with bounds
+// (see wire-guard): a frame that breaks the protocol drops the connection.
+import Protomux, { type Channel, type Message } from 'protomux'
+import c from 'compact-encoding'
+import type { SwarmConnection } from 'hyperswarm'
+import { deviceIdOf } from './identity'
+import type { TopicKeys } from './keyphrase'
+import { type ChunkRef, type ChunkSource, HASH_BYTES, MAX_CHUNK_BYTES } from './folder/chunk-ref'
+import { type Decoded, refused } from './safe-json'
+import { guarded, isDropped, markDropped, raw } from './wire-guard'
+
+const PROTOCOL = 'hyperfold/chunks/v1'
+export const MAX_FOLDER_ID_CHARS = 64
+export const MAX_PATH_BYTES = 4096
+// Reading a chunk is disk work: a few at once keep the disk busy, and the rest wait their turn.
+const MAX_SERVING = 8
+// Past this a peer is asking faster than any honest fetch window does; it hears "missing".
+const MAX_QUEUED = 256
+const REQUEST_TIMEOUT_MS = 30_000
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+export interface ChunkRequest {
+  id: number
+  folder: string
+  ref: ChunkRef
+}
+
+export interface ChunkData {
+  id: number
+  bytes: Buffer
+}
+
+export interface ChunkChannelHandlers {
+  serve(topicId: string, folderId: string, ref: ChunkRef): Promise<Buffer | null>
+  onrefused(reason: string): void
+  onclose(): void
+}
+
+export interface ChunkChannelOptions {
+  requestTimeoutMs?: number
+}
+
+interface Pending {
+  size: number
+  settle(bytes: Buffer | null): void
+}
+
+export class ChunkChannel implements ChunkSource {
+  readonly name: string // the remote's device id
+  // Chunk bytes only, as they were accepted or sent: for progress and tests.
+  bytesReceived = 0
+  bytesSent = 0
+  private readonly conn: SwarmConnection
+  private readonly keys: TopicKeys
+  private readonly handlers: ChunkChannelHandlers
+  private readonly timeoutMs: number
+  private readonly channel: Channel<null> | null
+  private readonly requestMsg: Message<Buffer> | null = null
+  private readonly dataMsg: Message<Buffer> | null = null
+  private readonly missingMsg: Message<Buffer> | null = null
+  private readonly pending = new Map<number, Pending>()
+  private readonly queue: ChunkRequest[] = []
+  private nextId = 0
+  private serving = 0
+  private ended = false
+
+  constructor(conn: SwarmConnection, keys: TopicKeys, handlers: ChunkChannelHandlers, opts: ChunkChannelOptions = {}) {
+    this.conn = conn
+    this.keys = keys
+    this.handlers = handlers
+    this.timeoutMs = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
+    this.name = deviceIdOf(conn.remotePublicKey)
+    this.channel = Protomux.from(conn).createChannel<null>({
+      protocol: PROTOCOL,
+      id: keys.channel,
+      onclose: () => this.onclose()
+    })
+    if (this.channel === null) {
+      this.ended = true
+      return
+    }
+    const on = (fn: (bytes: Buffer) => void) => (bytes: Buffer) => guarded(conn, 'chunk channel', () => fn(bytes))
+    this.requestMsg = this.channel.addMessage({ encoding: raw, onmessage: on((bytes) => this.onrequest(bytes)) })
+    this.dataMsg = this.channel.addMessage({ encoding: raw, onmessage: on((bytes) => this.ondata(bytes)) })
+    this.missingMsg = this.channel.addMessage({ encoding: raw, onmessage: on((bytes) => this.onmissing(bytes)) })
+    this.channel.open()
+  }
+
+  get topicId(): string {
+    return this.keys.id
+  }
+
+  get closed(): boolean {
+    return this.ended
+  }
+
+  // Open on both ends, and so worth asking.
+  get usable(): boolean {
+    return !this.ended && this.channel?.opened === true
+  }
+
+  request(folderId: string, ref: ChunkRef, signal?: AbortSignal): Promise<Buffer | null> {
+    if (!this.usable || signal?.aborted === true || !withinBounds(folderId, ref)) return Promise.resolve(null)
+    const id = this.nextId++
+    return new Promise((resolve) => {
+      const settle = (bytes: Buffer | null) => {
+        if (this.pending.get(id)?.settle !== settle) return
+        this.pending.delete(id)
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', abort)
+        resolve(bytes)
+      }
+      const abort = () => settle(null)
+      const timer = setTimeout(abort, this.timeoutMs)
+      signal?.addEventListener('abort', abort, { once: true })
+      this.pending.set(id, { size: ref.size, settle })
+      this.requestMsg!.send(encodeRequest({ id, folder: folderId, ref }))
+    })
+  }
+
+  close(): void {
+    this.channel?.close()
+    this.onclose() // protomux may call it again; the second time finds nothing left
+  }
+
+  private onclose(): void {
+    const first = !this.ended
+    this.ended = true
+    this.queue.length = 0
+    for (const p of [...this.pending.values()]) p.settle(null)
+    if (first) this.handlers.onclose()
+  }
+
+  private onrequest(bytes: Buffer): void {
+    if (isDropped(this.conn)) return
+    const request = decodeRequest(bytes)
+    if (!request.ok) return this.refuse(request.reason)
+    if (this.ended) return
+    if (this.queue.length >= MAX_QUEUED) return void this.missingMsg!.send(encodeMissing(request.value.id))
+    this.queue.push(request.value)
+    this.pump()
+  }
+
+  private ondata(bytes: Buffer): void {
+    if (isDropped(this.conn)) return
+    const data = decodeData(bytes)
+    if (!data.ok) return this.refuse(data.reason)
+    const p = this.answered(data.value.id)
+    if (p === undefined) return
+    if (data.value.bytes.byteLength !== p.size) {
+      p.settle(null)
+      return this.refuse(`it sent ${data.value.bytes.byteLength} bytes for a chunk of ${p.size}`)
+    }
+    this.bytesReceived += p.size
+    p.settle(data.value.bytes)
+  }
+
+  private onmissing(bytes: Buffer): void {
+    if (isDropped(this.conn)) return
+    const id = decodeMissing(bytes)
+    if (!id.ok) return this.refuse(id.reason)
+    this.answered(id.value)?.settle(null)
+  }
+
+  // The request an answer is for; undefined for one given up on (timed out,
+  // aborted), whose late answer is dropped. An answer to a request never made is a lie.
+  private answered(id: number): Pending | undefined {
+    if (id >= this.nextId) this.refuse(`it answered chunk request ${id}, which was never made`)
+    return this.pending.get(id)
+  }
+
+  private pump(): void {
+    while (this.serving < MAX_SERVING && this.queue.length > 0 && !this.ended) {
+      const request = this.queue.shift()!
+      this.serving++
+      void this.serveOne(request).finally(() => {
+        this.serving--
+        this.pump()
+      })
+    }
+  }
+
+  private async serveOne({ id, folder, ref }: ChunkRequest): Promise<void> {
+    const bytes = await this.handlers.serve(this.keys.id, folder, ref).catch(() => null)
+    if (this.ended) return
+    if (bytes === null || bytes.byteLength !== ref.size) {
+      this.missingMsg!.send(encodeMissing(id))
+      return
+    }
+    this.bytesSent += bytes.byteLength
+    // A peer that asks and does not read holds this slot, not our memory.
+    if (!this.dataMsg!.send(encodeData({ id, bytes }))) await drained(this.conn)
+  }
+
+  private refuse(reason: string): void {
+    if (markDropped(this.conn)) this.handlers.onrefused(reason)
+  }
+}
+
+export function encodeRequest({ id, folder, ref }: ChunkRequest): Buffer {
+  const state = { buffer: Buffer.alloc(0), start: 0, end: 0 }
+  c.uint.preencode(state, id)
+  c.string.preencode(state, folder)
+  c.fixed32.preencode(state, ref.hash)
+  c.uint.preencode(state, ref.size)
+  c.string.preencode(state, ref.path)
+  c.uint.preencode(state, ref.offset)
+  state.buffer = Buffer.allocUnsafe(state.end)
+  c.uint.encode(state, id)
+  c.string.encode(state, folder)
+  c.fixed32.encode(state, ref.hash)
+  c.uint.encode(state, ref.size)
+  c.string.encode(state, ref.path)
+  c.uint.encode(state, ref.offset)
+  return state.buffer
+}
+
+export function encodeData({ id, bytes }: ChunkData): Buffer {
+  const state = { buffer: Buffer.alloc(0), start: 0, end: 0 }
+  c.uint.preencode(state, id)
+  c.buffer.preencode(state, bytes)
+  state.buffer = Buffer.allocUnsafe(state.end)
+  c.uint.encode(state, id)
+  c.buffer.encode(state, bytes)
+  return state.buffer
+}
+
+export function encodeMissing(id: number): Buffer {
+  return c.encode(c.uint, id) as Buffer
+}
+
+export function decodeRequest(bytes: Uint8Array): Decoded<ChunkRequest> {
+  return read(bytes, 'chunk request', (r) => {
+    const id = r.count('id')
+    const folder = r.text('folder id', MAX_FOLDER_ID_CHARS * 4)
+    if ([...folder].length > MAX_FOLDER_ID_CHARS || folder === '') throw new Refusal(`a folder id of ${[...folder].length} characters`)
+    const hash = r.bytes(HASH_BYTES)
+    const size = r.count('size')
+    if (size < 1 || size > MAX_CHUNK_BYTES) throw new Refusal(`a chunk size of ${size}`)
+    const path = r.text('path', MAX_PATH_BYTES)
+    const offset = r.count('offset')
+    return { id, folder, ref: { hash, size, path, offset } }
+  })
+}
+
+export function decodeData(bytes: Uint8Array): Decoded<ChunkData> {
+  return read(bytes, 'chunk', (r) => {
+    const id = r.count('id')
+    const length = r.count('length')
+    if (length < 1 || length > MAX_CHUNK_BYTES) throw new Refusal(`${length} bytes`)
+    return { id, bytes: r.bytes(length) }
+  })
+}
+
+export function decodeMissing(bytes: Uint8Array): Decoded<number> {
+  return read(bytes, 'missing-chunk answer', (r) => r.count('id'))
+}
+
+// A peer's frame read field by field: every length is checked against what is
+// left before anything is copied, and nothing may follow the last field.
+class Reader {
+  private readonly state: { buffer: Buffer; start: number; end: number }
+
+  constructor(bytes: Uint8Array) {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    this.state = { buffer, start: 0, end: buffer.byteLength }
+  }
+
+  get done(): boolean {
+    return this.state.start === this.state.end
+  }
+
+  count(what: string): number {
+    if (this.done) throw new Refusal(`no ${what}`)
+    const value = c.uint.decode(this.state)
+    if (!Number.isSafeInteger(value)) throw new Refusal(`an ${what} too large to count`)
+    return value
+  }
+
+  bytes(length: number): Buffer {
+    if (this.state.end - this.state.start < length) throw new Refusal(`${length} bytes where ${this.state.end - this.state.start} are left`)
+    const start = this.state.start
+    this.state.start += length
+    return Buffer.from(this.state.buffer.subarray(start, start + length)) // a copy: the frame's buffer may be shared
+  }
+
+  text(what: string, maxBytes: number): string {
+    const length = this.count(`${what} length`)
+    if (length > maxBytes) throw new Refusal(`a ${what} of ${length} bytes (at most ${maxBytes})`)
+    try {
+      return utf8.decode(this.bytes(length))
+    } catch (err) {
+      if (err instanceof Refusal) throw err
+      throw new Refusal(`a ${what} that is not UTF-8`)
+    }
+  }
+}
+
+class Refusal extends Error {}
+
+function read<T>(bytes: Uint8Array, what: string, fields: (r: Reader) => T): Decoded<T> {
+  try {
+    const r = new Reader(bytes)
+    const value = fields(r)
+    if (!r.done) return refused(`it sent a ${what} with bytes after its last field`)
+    return { ok: true, value }
+  } catch (err) {
+    if (err instanceof Refusal) return refused(`it sent a malformed ${what} (${err.message})`)
+    return refused(`it sent a malformed ${what} (cut short)`) // compact-encoding ran out of bytes
+  }
+}
+
+// What a member would refuse as malformed, and drop us for: asked of nobody.
+function withinBounds(folderId: string, ref: ChunkRef): boolean {
+  const chars = [...folderId].length
+  return (
+    chars >= 1 &&
+    chars <= MAX_FOLDER_ID_CHARS &&
+    Buffer.byteLength(folderId) <= MAX_FOLDER_ID_CHARS * 4 &&
+    Buffer.byteLength(ref.path) <= MAX_PATH_BYTES &&
+    ref.hash.byteLength === HASH_BYTES &&
+    Number.isSafeInteger(ref.size) &&
+    ref.size >= 1 &&
+    ref.size <= MAX_CHUNK_BYTES &&
+    Number.isSafeInteger(ref.offset) &&
+    ref.offset >= 0
+  )
+}
+
+function drained(conn: SwarmConnection): Promise<void> {
+  if (conn.destroyed) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      conn.off('drain', done)
+      conn.off('close', done)
+      resolve()
+    }
+    conn.on('drain', done)
+    conn.on('close', done)
+  })
+}
