@@ -69,7 +69,7 @@ export class FileContent {
     return fetchInOrder(this.opts.folderId, refsOf(chunks, path), {
       ...(signal === undefined ? {} : { signal }),
       local: (ref) => this.find(ref, here),
-      sources: this.opts.sources(),
+      sources: () => this.opts.sources(),
       onlying: (peer) => this.opts.onlying(peer, path)
     })
   }
@@ -82,8 +82,9 @@ export class FileContent {
   // Records what the file at a path now holds, for the next pull to build on.
   place(path: string, chunks: Chunk[]): void {
     const { index } = this.opts
-    index.setManifest(path, manifestToText(encodeManifest(chunks)))
-    if (chunks.reduce((sum, c) => sum + c.size, 0) < LOCATE_MIN_BYTES) return
+    const size = chunks.reduce((sum, c) => sum + c.size, 0)
+    index.setManifest(path, `${size}:${manifestToText(encodeManifest(chunks))}`)
+    if (size < LOCATE_MIN_BYTES) return
     for (const ref of refsOf(chunks, path)) index.setLocation(ref.hash.toString('hex'), { path, offset: ref.offset })
   }
 
@@ -150,11 +151,11 @@ function matches(bytes: Uint8Array, hash: Buffer): boolean {
   return createHash('sha256').update(bytes).digest().equals(hash)
 }
 
-// What this device wrote into its own index; a damaged one is just not used.
-function parseOwn(text: string): Chunk[] | null {
+// What place() wrote into this device's own index ("size:base64"); a damaged one is just not used.
+function parseOwn(stored: string): Chunk[] | null {
+  const colon = stored.indexOf(':')
   try {
-    const bytes = Buffer.from(text, 'base64')
-    return decodeManifest(bytes, null)
+    return manifestFromText(stored.slice(colon + 1), Number(stored.slice(0, colon)))
   } catch {
     return null
   }

@@ -1,6 +1,7 @@
 // One shared folder on this device: its drives, its record of the disk, and
 // the work that keeps the two in step (a full scan at start and every hour,
 // the watcher's batches, and a pull whenever a writer's drive grows).
+import fs from 'fs/promises'
 import ReadyResource from 'ready-resource'
 import type Corestore from 'corestore'
 import type Hyperdrive from 'hyperdrive'
@@ -9,6 +10,8 @@ import { HyperfoldError, toApiError } from '../../../contract/errors'
 import type { ChunkRef, ChunkSource } from './chunk-ref'
 import { ChunkStore } from './chunk-store'
 import { FileContent } from './file-content'
+import { sweepHistory } from './history-sweep'
+import { defaultCapBytes } from './retention'
 import type { FolderConfig, FolderHistory } from './folder-config'
 import { FolderDrives, candidateOf, keyOf } from './folder-drives'
 import { entryAt } from './folder-history'
@@ -125,8 +128,26 @@ export class SharedFolder extends ReadyResource {
   }
 
   // What the archive keeps of this folder's replaced versions (see retention).
+  // A new setting takes effect on what the archive holds at once.
   setHistory(history: FolderHistory): void {
     this.config = { ...this.config, history }
+    void this.queue.push(() => this.sweep())
+  }
+
+  // Mark and sweep of the chunk store under the folder's history setting
+  // (see history-sweep); the cap is a share of the disk that holds it.
+  private async sweep(): Promise<void> {
+    const { signal } = this.scans
+    try {
+      await fs.mkdir(this.opts.chunkDir, { recursive: true })
+      const disk = await fs.statfs(this.opts.chunkDir)
+      await sweepHistory({
+        ...{ drives: this.drives, content: this.content, store: this.chunks, history: this.config.history },
+        ...{ capBytes: defaultCapBytes(disk.blocks * disk.bsize), now: Date.now(), signal }
+      })
+    } catch (err) {
+      if (!signal.aborted) throw err // paused or closing: the next sweep does it
+    }
   }
 
   info(): Omit<Folder, 'sharedBy' | 'history'> {
@@ -204,7 +225,10 @@ export class SharedFolder extends ReadyResource {
       activity: (kind, p, message) => this.activity(kind, p, message)
     })
     this.rulesHeld(this.local.rulesProblem)
-    this.rescanTimer = setInterval(() => void this.queue.push(() => this.rescan()), RESCAN_MS)
+    this.rescanTimer = setInterval(() => {
+      void this.queue.push(() => this.rescan())
+      void this.queue.push(() => this.sweep())
+    }, RESCAN_MS)
     await this.queue.push(() => this.rescan())
     for (const writer of this.drives.writers()) this.schedulePull(writer)
   }
