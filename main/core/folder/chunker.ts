@@ -1,0 +1,121 @@
+// Content-defined chunking: a file is cut where its bytes say, not at fixed
+// offsets, so an insert or a delete moves the cuts with the bytes and only the
+// chunks around the edit change. The algorithm is FastCDC (Xia et al., 2016):
+// a gear hash, normalized chunking, no test in the first CHUNK_MIN bytes.
+// Written here by hand because npm has no maintained FastCDC package (only
+// Rabin chunkers, slower and with other boundaries).
+//
+// The boundaries are part of the protocol: two devices that chunk the same
+// bytes must name the same chunks, or nothing is shared between them. The
+// parameters, the masks and the gear table below must never change; a change
+// is a new protocol version.
+import { createHash } from 'crypto'
+import { io } from './disk-io'
+import type { Chunk } from './chunk-ref'
+
+export const CHUNK_MIN = 64 << 10
+export const CHUNK_AVG = 256 << 10
+export const CHUNK_MAX = 1 << 20
+
+// Normalized chunking, level 1: before CHUNK_AVG a cut needs 19 zero bits,
+// after it 17, which gathers sizes near the average (3 in 1000 chunks reach
+// CHUNK_MAX on random bytes; 2 in 100 without it). Not level 2 (20 and 16):
+// its sizes are so even that after an edit the cuts of the old and the new
+// bytes fall out of step for two chunks on average, where level 1 takes half
+// of one. The bits are the hash's top ones: bit k of a gear hash depends on
+// the last k+1 bytes, so the top bits see the widest window.
+const MASK_STRICT = 0xffffe000 | 0
+const MASK_LOOSE = 0xffff8000 | 0
+
+const SLAB_BYTES = 4 << 20
+
+// 256 random 32-bit words: word i is the first four bytes of
+// SHA-256("hyperfold gear <i>"). Fixed forever, like the parameters above.
+const GEAR = gearTable()
+
+export type FileChunk = Chunk & { offset: number; bytes: Buffer }
+
+// The end offsets of the chunks of a whole buffer, in order; the last is its length.
+export function cutPoints(data: Uint8Array): number[] {
+  const cuts: number[] = []
+  let start = 0
+  while (start < data.length) {
+    start += chunkLength(data, start, data.length)
+    cuts.push(start)
+  }
+  return cuts
+}
+
+// Reads fd from offset 0 to its end and yields its chunks, each with bytes of
+// its own (the caller may keep them). The same chunks as cutPoints over the
+// same bytes: a cut is only looked for once CHUNK_MAX bytes are at hand, or
+// the file has ended.
+export async function* chunkFile(fd: number, opts: { signal?: AbortSignal } = {}): AsyncGenerator<FileChunk> {
+  const { signal } = opts
+  const slab = Buffer.allocUnsafe(SLAB_BYTES + CHUNK_MAX)
+  let filled = 0 // bytes of the slab read and not yet chunked, from 0
+  let position = 0 // file offset of the next read
+  let offset = 0 // file offset of slab[0]
+  let ended = false
+  for (;;) {
+    signal?.throwIfAborted()
+    if (!ended) {
+      const read = await readFull(fd, slab, filled, slab.length - filled, position)
+      position += read
+      filled += read
+      ended = filled < slab.length
+    }
+    let start = 0
+    while (filled - start >= CHUNK_MAX || (ended && start < filled)) {
+      const size = chunkLength(slab, start, filled)
+      const bytes = Buffer.allocUnsafe(size)
+      slab.copy(bytes, 0, start, start + size)
+      const hash = createHash('sha256').update(bytes).digest()
+      yield { hash, size, offset: offset + start, bytes }
+      signal?.throwIfAborted()
+      start += size
+    }
+    if (ended) return
+    slab.copy(slab, 0, start, filled)
+    offset += start
+    filled -= start
+  }
+}
+
+// The length of the chunk that begins at start. Needs data up to
+// start + CHUNK_MAX, or end at the true end of the bytes.
+function chunkLength(data: Uint8Array, start: number, end: number): number {
+  const remaining = end - start
+  if (remaining <= CHUNK_MIN) return remaining
+  const last = start + Math.min(remaining, CHUNK_MAX)
+  const normal = start + Math.min(remaining, CHUNK_AVG)
+  const gear = GEAR
+  let h = 0
+  let i = start + CHUNK_MIN
+  for (; i < normal; i++) {
+    h = ((h << 1) + gear[data[i]!]!) | 0
+    if ((h & MASK_STRICT) === 0) return i + 1 - start
+  }
+  for (; i < last; i++) {
+    h = ((h << 1) + gear[data[i]!]!) | 0
+    if ((h & MASK_LOOSE) === 0) return i + 1 - start
+  }
+  return last - start
+}
+
+// fs.read may return fewer bytes than asked before the end of the file.
+async function readFull(fd: number, buf: Buffer, at: number, length: number, position: number): Promise<number> {
+  let total = 0
+  while (total < length) {
+    const { bytesRead } = await io.read(fd, buf, at + total, length - total, position + total)
+    if (bytesRead === 0) break
+    total += bytesRead
+  }
+  return total
+}
+
+function gearTable(): Uint32Array {
+  const table = new Uint32Array(256)
+  for (let i = 0; i < 256; i++) table[i] = createHash('sha256').update(`hyperfold gear ${i}`).digest().readUInt32BE(0)
+  return table
+}
