@@ -311,7 +311,7 @@ function read<T>(bytes: Uint8Array, what: string, fields: (r: Reader) => T): Dec
     return { ok: true, value }
   } catch (err) {
     if (err instanceof Refusal) return refused(`it sent a malformed ${what} (${err.message})`)
-    return refused(`it sent a malformed ${what} (cut short)`) // compact-encoding ran out of bytes
+    return refused(`it sent a malformed ${what} (cut short, or a number out of range)`) // as compact-encoding found it
   }
 }
 
