@@ -19,7 +19,10 @@ describe("a folder's history setting on its card", () => {
     await node.folders.share({ path: await env.tmpDir('hf-history-'), topic: topic.id, name: 'Notes' })
     render(App, { props: appFor(node) })
     const card = await screen.findByRole('article', { name: 'Notes' })
-    expect(within(card).getByText('History: thinned out with age')).toBeTruthy()
+    const toggle = within(card).getByRole('button', { name: 'History: thinned out with age' })
+    expect(toggle.getAttribute('aria-expanded')).toBe('false')
+    await fireEvent.click(toggle)
+    expect(toggle.getAttribute('aria-expanded')).toBe('true')
     const select = within(card).getByLabelText('Old versions kept') as HTMLSelectElement
     expect(select.value).toBe('staggered')
     expect(within(card).getByText(/^Thinned out with age: every version of the last day, then one a day for a month/)).toBeTruthy()
@@ -44,6 +47,7 @@ describe("a folder's history setting on its card", () => {
     await node.folders.share({ path: await env.tmpDir('hf-history-'), topic: topic.id, name: 'Reports' })
     render(App, { props: appFor(node) })
     const card = await screen.findByRole('article', { name: 'Reports' })
+    await fireEvent.click(within(card).getByRole('button', { name: /^History:/ }))
     const select = within(card).getByLabelText('Old versions kept') as HTMLSelectElement
     // Removed from this device behind the UI's back: the folder is no longer here to set.
     await node.folders.remove('Reports')
