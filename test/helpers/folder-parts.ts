@@ -51,3 +51,11 @@ export async function folderParts(storeDir: string, chunkDir: string, writers: s
 export function sourceOf(name: string, other: FolderParts): ChunkSource {
   return { name, request: (_folder: string, ref: ChunkRef) => other.content.serve(ref) }
 }
+
+// A version's bytes, whole.
+export async function collect(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<Buffer> {
+  if (source instanceof Uint8Array) return Buffer.from(source)
+  const parts: Uint8Array[] = []
+  for await (const part of source) parts.push(part)
+  return Buffer.concat(parts)
+}

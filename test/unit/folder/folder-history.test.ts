@@ -6,7 +6,7 @@ import { FolderFs } from '../../../main/core/folder/folder-fs'
 import { entryAt, listVersions } from '../../../main/core/folder/folder-history'
 import { Publisher } from '../../../main/core/folder/publisher'
 import { scanPath, type ScanEntry } from '../../../main/core/folder/scanner'
-import { folderParts } from '../../helpers/folder-parts'
+import { collect, folderParts } from '../../helpers/folder-parts'
 import { scratch } from '../../helpers/scratch'
 
 const { tempDir, cleanups } = scratch('hyperfold-history-')
@@ -49,9 +49,3 @@ describe('listVersions(drives, path) over entries appended in batches', () => {
   })
 })
 
-async function collect(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<Buffer> {
-  if (source instanceof Uint8Array) return Buffer.from(source)
-  const parts: Uint8Array[] = []
-  for await (const part of source) parts.push(part)
-  return Buffer.concat(parts)
-}

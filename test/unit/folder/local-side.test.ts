@@ -3,7 +3,8 @@ import fs from 'fs/promises'
 import path from 'path'
 import { LocalSide } from '../../../main/core/folder/local-side'
 import { parseEntryMeta } from '../../../main/core/folder/entry-meta'
-import { folderParts } from '../../helpers/folder-parts'
+import { candidateOf } from '../../../main/core/folder/folder-drives'
+import { collect, folderParts } from '../../helpers/folder-parts'
 import { scratch } from '../../helpers/scratch'
 
 const { tempDir, cleanups } = scratch('hyperfold-local-')
@@ -39,12 +40,12 @@ async function setup(files: Record<string, string>) {
 describe('LocalSide', () => {
   test('rescan() publishes a tree in batches, and a second rescan finds nothing new', async () => {
     const files = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`d${i % 7}/f${i}.txt`, `file ${i}`]))
-    const { side, index, drives, kindOf } = await setup(files)
+    const { side, index, drives, kindOf, parts } = await setup(files)
     expect(await side.rescan()).toBe(1507)
     expect(index.totals).toEqual({ files: 1500, bytes: Object.values(files).join('').length, conflicts: 0 })
     expect(await kindOf('/d3/f1494.txt')).toBe('file')
-    const blob = (await drives.own.entry('/d3/f1494.txt'))!.value.blob
-    expect(Buffer.from((await drives.bytes(drives.ownKey, blob)) as Uint8Array).toString()).toBe('file 1494')
+    const entry = (await drives.own.entry('/d3/f1494.txt'))!
+    expect((await collect(await parts.content.bytes(candidateOf(drives.ownKey, entry)!, '/d3/f1494.txt'))).toString()).toBe('file 1494')
     const version = drives.own.version
     expect(await side.rescan()).toBe(0)
     expect(drives.own.version).toBe(version)
