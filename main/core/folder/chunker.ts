@@ -50,9 +50,12 @@ export function cutPoints(data: Uint8Array): number[] {
 // its own (the caller may keep them). The same chunks as cutPoints over the
 // same bytes: a cut is only looked for once CHUNK_MAX bytes are at hand, or
 // the file has ended.
-export async function* chunkFile(fd: number, opts: { signal?: AbortSignal } = {}): AsyncGenerator<FileChunk> {
-  const { signal } = opts
-  const slab = Buffer.allocUnsafe(SLAB_BYTES + CHUNK_MAX)
+// `size` is what the caller expects the file to hold: a small file then gets
+// a small slab (allocating 5 MiB for each of ten thousand small files costs
+// more than reading them), which grows if the file turns out longer.
+export async function* chunkFile(fd: number, opts: { signal?: AbortSignal; size?: number } = {}): AsyncGenerator<FileChunk> {
+  const { signal, size: expected } = opts
+  let slab = Buffer.allocUnsafe(expected !== undefined && expected < SLAB_BYTES ? expected + 1 : SLAB_BYTES + CHUNK_MAX)
   let filled = 0 // bytes of the slab read and not yet chunked, from 0
   let position = 0 // file offset of the next read
   let offset = 0 // file offset of slab[0]
@@ -60,6 +63,7 @@ export async function* chunkFile(fd: number, opts: { signal?: AbortSignal } = {}
   for (;;) {
     signal?.throwIfAborted()
     if (!ended) {
+      if (filled === slab.length) slab = Buffer.concat([slab], SLAB_BYTES + CHUNK_MAX)
       const read = await readFull(fd, slab, filled, slab.length - filled, position)
       position += read
       filled += read

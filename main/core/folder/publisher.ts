@@ -99,7 +99,7 @@ export class Publisher {
     const { fd, stats } = await this.ctx.fs.openFile(path)
     let chunks: Chunk[]
     try {
-      chunks = await this.chunk(fd)
+      chunks = await this.chunk(fd, stats.size)
     } finally {
       await io.close(fd)
     }
@@ -119,12 +119,12 @@ export class Publisher {
     return 'file'
   }
 
-  private async chunk(fd: number): Promise<Chunk[]> {
+  private async chunk(fd: number, size: number): Promise<Chunk[]> {
     const keep = this.ctx.keepsOwn()
     const chunks: Chunk[] = []
-    for await (const { hash, size, bytes } of chunkFile(fd)) {
-      if (keep) await this.ctx.store.put(hash, bytes)
-      chunks.push({ hash, size })
+    for await (const chunk of chunkFile(fd, { size })) {
+      if (keep) await this.ctx.store.put(chunk.hash, chunk.bytes)
+      chunks.push({ hash: chunk.hash, size: chunk.size })
     }
     return chunks
   }

@@ -43,13 +43,13 @@ function insert(data: Buffer, at: number, bytes: Buffer): Buffer {
   return Buffer.concat([data.subarray(0, at), bytes, data.subarray(at)])
 }
 
-async function chunksOf(data: Buffer, signal?: AbortSignal): Promise<FileChunk[]> {
+async function chunksOf(data: Buffer, signal?: AbortSignal, size?: number): Promise<FileChunk[]> {
   const file = path.join(await tempDir(), 'file')
   await fs.writeFile(file, data)
   const handle = await fs.open(file, 'r')
   cleanups.push(() => handle.close())
   const out: FileChunk[] = []
-  for await (const chunk of chunkFile(handle.fd, { signal })) out.push(chunk)
+  for await (const chunk of chunkFile(handle.fd, { ...(signal === undefined ? {} : { signal }), ...(size === undefined ? {} : { size }) })) out.push(chunk)
   return out
 }
 
@@ -161,6 +161,13 @@ describe('chunkFile(fd)', () => {
     })
     expect(chunks.map((c) => ({ offset: c.offset, size: c.size, hash: c.hash.toString('hex') }))).toEqual(expected)
     for (const c of chunks) expect(c.bytes.equals(data.subarray(c.offset, c.offset + c.size))).toBe(true)
+  })
+
+  test('a file longer than its size hint (it grew since its stat) still gives every chunk', async () => {
+    const data = seeded('grown', 3 * MiB + 17)
+    const hinted = await chunksOf(data, undefined, 1000)
+    expect(hinted.map((c) => c.hash.toString('hex'))).toEqual((await chunksOf(data)).map((c) => c.hash.toString('hex')))
+    expect(hinted.reduce((sum, c) => sum + c.size, 0)).toBe(data.length)
   })
 
   test('gives nothing for an empty file', async () => {
