@@ -29,7 +29,9 @@ describe('folder safety and modes', () => {
       await drive.db.put(Buffer.from(`files\0${key}`) as unknown as string, legit.value)
     }
     await drive.symlink('/link-to-root', '/')
-    await drive.put('/etc/x', Buffer.from('inside, not /etc\n'), { metadata: { ...(legit.value.metadata as object), size: 17 } })
+    // Written as before chunks (no format: the blob is the bytes), which every device still reads.
+    const legacy = { ...(legit.value.metadata as object), format: undefined, manifest: undefined, size: 17 }
+    await drive.put('/etc/x', Buffer.from('inside, not /etc\n'), { metadata: legacy })
 
     await waitOffered(victim!, 'Trap')
     const refused = nextEvent(victim!, 'folder.activity', (a) => a.kind === 'refused')

@@ -25,7 +25,7 @@ describe('a peer whose entry points at bytes it does not have', () => {
     const folder = await liar.folders.share({ path: rootL, topic: 'family', name: 'Docs' })
 
     // A signed entry in the liar's own drive, as a modified client could write
-    // it, whose blob lies past the end of its blobs core.
+    // it, whose blob (its chunk list) lies past the end of its blobs core.
     const drive = ownDrive(liar, folder.id)
     const legit = (await drive.entry('/ok.txt'))!
     const length = (await drive.getBlobs()).core.length
@@ -33,7 +33,7 @@ describe('a peer whose entry points at bytes it does not have', () => {
     await drive.db.put(Buffer.from('files\0/lie.bin') as unknown as string, {
       ...legit.value,
       blob: { byteOffset: 1 << 20, blockOffset: length + 50, blockLength: 2, byteLength: 20 },
-      metadata: { ...meta, size: 20, vv: { [meta.device]: 1 } }
+      metadata: { ...meta, manifest: undefined, size: 20, vv: { [meta.device]: 1 } } // its chunk list "in the blob"
     })
     const liarId = b4a.toString(drive.key, 'hex').slice(0, 8)
 

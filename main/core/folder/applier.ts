@@ -129,7 +129,7 @@ export class Applier {
     }
     if (kind === 'deleted') {
       if (record?.kind === 'directory' && !rmdir) return { kind: 'later' }
-      if (record?.kind === 'file') await this.archive(path, null)
+      if (record?.kind === 'file') await this.archive(path, null, record.size)
       if (record?.kind === 'file') await fs.remove(path, record)
       this.ctx.content.forget(path)
       if (record?.kind === 'directory') await fs.rmdirIfEmpty(path)
@@ -139,7 +139,7 @@ export class Applier {
     }
     if (kind === 'directory') {
       // A file here lost to the directory (or was displaced by what is inside it): its bytes are in its writer's drive, or a conflict copy.
-      if (disk?.type === 'file') await this.archive(path, null)
+      if (disk?.type === 'file' && record?.kind === 'file') await this.archive(path, null, record.size)
       if (disk?.type === 'file') await fs.remove(path, disk)
       this.ctx.content.forget(path)
       await fs.mkdir(path)
@@ -152,7 +152,7 @@ export class Applier {
     const { content } = this.ctx
     const replaces = disk?.type === 'file' ? disk : null
     const chunks = await content.chunksOf(winner)
-    if (replaces !== null) await this.archive(path, chunks)
+    if (replaces !== null && record?.kind === 'file') await this.archive(path, chunks, record.size)
     const written = await fs.writeFile(path, await content.read(winner, chunks, path), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
     index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, vv }, record)
     if (chunks === null) content.forget(path)
@@ -162,8 +162,8 @@ export class Applier {
 
   // The version on this disk that a pull replaces or removes keeps what only
   // it holds, when the folder keeps history.
-  private async archive(path: string, next: Chunk[] | null): Promise<void> {
-    if (this.ctx.archives()) await this.ctx.content.archive(path, next)
+  private async archive(path: string, next: Chunk[] | null, size: number): Promise<void> {
+    if (this.ctx.archives()) await this.ctx.content.archive(path, next, size)
   }
 
   // Every directory on a live path's way must be one: a file there (a type

@@ -14,6 +14,7 @@ import { HyperfoldError } from '../../../contract/errors'
 import type { Chunk, ChunkRef, ChunkSource } from './chunk-ref'
 import { fetchInOrder } from './chunk-fetcher'
 import type { ChunkStore } from './chunk-store'
+import { CHUNK_MIN } from './chunker'
 import type { FolderDrives } from './folder-drives'
 import type { FolderFs } from './folder-fs'
 import type { LocalIndex } from './local-index'
@@ -23,9 +24,6 @@ import type { Candidate } from './merge'
 // A chunk list longer than this cannot be right: it would name a file of
 // hundreds of terabytes, and a peer must not make us hold it in memory.
 const MAX_MANIFEST_BYTES = 64 << 20
-// Files from this size on are worth finding elsewhere on this disk (a rename,
-// a copy); below it one chunk is the whole file, and the wire is cheap.
-const LOCATE_MIN_BYTES = 64 << 10
 
 export type Version = Pick<Candidate, 'writer' | 'meta' | 'blob'>
 
@@ -49,11 +47,17 @@ export class FileContent {
   // The chunks of a version, or null for one from before chunks.
   async chunksOf({ writer, meta, blob }: Version): Promise<Chunk[] | null> {
     if (meta.format !== 2) return null
-    if (meta.manifest !== undefined) return manifestFromText(meta.manifest, meta.size)
-    if (blob === null || blob.byteLength > MAX_MANIFEST_BYTES) {
-      throw new HyperfoldError('PEER_DATA_INVALID', `Writer ${writer.slice(0, 8)} sent a version with no readable chunk list.`)
+    const who = writer.slice(0, 8)
+    if (meta.manifest === undefined && (blob === null || blob.byteLength > MAX_MANIFEST_BYTES)) {
+      throw new HyperfoldError('PEER_DATA_INVALID', `Writer ${who} sent a version with no readable chunk list.`)
     }
-    return decodeManifest(await collect(await this.opts.drives.bytes(writer, blob)), meta.size)
+    const bytes = meta.manifest === undefined ? await collect(await this.opts.drives.bytes(writer, blob)) : null
+    try {
+      return bytes === null ? manifestFromText(meta.manifest!, meta.size) : decodeManifest(bytes, meta.size)
+    } catch (err) {
+      if (!(err instanceof HyperfoldError)) throw err
+      throw new HyperfoldError(err.code, `Writer ${who}: ${err.message}`)
+    }
   }
 
   // The version's bytes in order, each chunk verified; a chunk no one holds
@@ -80,11 +84,16 @@ export class FileContent {
   }
 
   // Records what the file at a path now holds, for the next pull to build on.
+  // A file under CHUNK_MIN is one chunk, found by reading it whole: it gets no
+  // record (one more index key per file made sharing many small files twice as slow).
   place(path: string, chunks: Chunk[]): void {
     const { index } = this.opts
     const size = chunks.reduce((sum, c) => sum + c.size, 0)
+    if (size < CHUNK_MIN) {
+      index.setManifest(path, null)
+      return
+    }
     index.setManifest(path, `${size}:${manifestToText(encodeManifest(chunks))}`)
-    if (size < LOCATE_MIN_BYTES) return
     for (const ref of refsOf(chunks, path)) index.setLocation(ref.hash.toString('hex'), { path, offset: ref.offset })
   }
 
@@ -95,11 +104,10 @@ export class FileContent {
   // Keeps the chunks of the file at `path` that `next` (the version replacing
   // it; none for a deletion) does not hold, read from the file as it is now.
   // Returns how many bytes went into the archive.
-  async archive(path: string, next: Chunk[] | null): Promise<number> {
+  async archive(path: string, next: Chunk[] | null, size: number): Promise<number> {
     const fs = this.opts.disk()
-    const text = await this.opts.index.manifest(path)
-    if (fs === null || text === null) return 0
-    const old = parseOwn(text)
+    if (fs === null) return 0
+    const old = await this.chunksHere(path, size)
     if (old === null) return 0
     const kept = new Set(next?.map((c) => c.hash.toString('hex')))
     let archived = 0
@@ -144,6 +152,17 @@ export class FileContent {
     const text = await this.opts.index.manifest(path)
     const chunks = text === null ? null : parseOwn(text)
     return chunks === null ? null : new Map(refsOf(chunks, path).map((ref) => [ref.hash.toString('hex'), ref.offset]))
+  }
+
+  // The chunks of the file this device recorded at a path (`size` bytes), as place() left them.
+  private async chunksHere(path: string, size: number): Promise<Chunk[] | null> {
+    if (size >= CHUNK_MIN) {
+      const text = await this.opts.index.manifest(path)
+      return text === null ? null : parseOwn(text)
+    }
+    if (size === 0) return []
+    const bytes = await this.opts.disk()?.readAt(path, 0, size)
+    return bytes == null ? null : [{ hash: createHash('sha256').update(bytes).digest(), size }]
   }
 }
 
