@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto'
 import fs from 'fs/promises'
 import path from 'path'
 import { execFileSync } from 'child_process'
@@ -121,7 +122,7 @@ describe('failures are contained', () => {
   test('waiting for sync answers TIMEOUT in time while a pull is stuck on a peer that left', async () => {
     const { nodes: [a, b] } = await joinedNodes(env, 2)
     const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
-    for (let i = 0; i < 6; i++) await fs.writeFile(path.join(rootA, `part-${i}.bin`), Buffer.alloc(16 * 1024 * 1024, i + 1))
+    for (let i = 0; i < 6; i++) await fs.writeFile(path.join(rootA, `part-${i}.bin`), randomBytes(16 * 1024 * 1024))
     await a!.folders.share({ path: rootA, topic: 'family', name: 'Big' })
     await waitOffered(b!, 'Big')
     const syncing = nextEvent(b!, 'folder.updated', (f) => f.name === 'Big' && f.state === 'syncing')
@@ -130,7 +131,8 @@ describe('failures are contained', () => {
     await a!.close() // what B has not fetched yet will never come
 
     await expect(b!.folders.waitSynced('Big', 1000)).rejects.toMatchObject({ code: 'TIMEOUT' })
-    expect(b!.folders.info('Big').state).toBe('syncing')
+    // Still at it, or done with what it could get and saying what it could not.
+    expect(['syncing', 'out-of-sync']).toContain(b!.folders.info('Big').state)
   })
 
   test('pause stops a running rescan; what it did not reach stays as it was, and resume finishes it', async () => {

@@ -68,7 +68,7 @@ class Fetch {
     this.folderId = folderId
     this.refs = refs
     this.opts = opts
-    setMaxListeners(0, this.controller.signal) // one listener per request in flight, over every source
+    quietListeners(this.controller.signal) // one listener per request in flight, over every source
     opts.signal?.addEventListener('abort', this.onabort)
   }
 
@@ -192,4 +192,14 @@ function leastBusy(sources: ChunkSource[], inflight: Map<string, number>): Chunk
 
 function unavailable(ref: ChunkRef): HyperfoldError {
   return new HyperfoldError('BYTES_UNAVAILABLE', `No peer online holds part of this version (${ref.hash.toString('hex').slice(0, 12)}).`)
+}
+
+// Node warns past ten listeners on a signal; an AbortSignal that is not
+// Node's own (a browser-like global in the UI's tests) takes no such limit.
+function quietListeners(signal: AbortSignal): void {
+  try {
+    setMaxListeners(0, signal)
+  } catch {
+    // not Node's EventTarget: nothing to raise
+  }
 }
