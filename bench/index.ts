@@ -8,10 +8,12 @@
 import fs from 'fs/promises'
 import os from 'os'
 import path from 'path'
-import { type Options, type ScenarioName, USAGE, UsageError, parseOptions } from './options'
+import { type Options, SCENARIOS, type ScenarioName, USAGE, UsageError, parseOptions } from './options'
 import { type Baselines, buildTable } from './report'
 import { type BaselineResult, runBaselines } from './baselines'
 import * as scenarios from './scenarios'
+import { delta } from './scenarios-delta'
+import { offlineHistory, swarm } from './scenarios-trio'
 import { killAllNow, stopAll } from './lib/children'
 import { sleep } from './lib/time'
 import { type DataSet, freeBytes, makeBigFile, makeManyFiles } from './lib/data'
@@ -42,7 +44,7 @@ async function main(opts: Options): Promise<void> {
   const skipped = new Map<string, string>()
   const has = (s: ScenarioName) => opts.scenarios.includes(s)
   const sizes = opts.sizes
-  for (const s of ['big-file', 'many-files', 'edit', 'join', 'rescan'] as const) if (!has(s)) skipped.set(s, 'not run')
+  for (const s of SCENARIOS) if (!has(s)) skipped.set(s, 'not run')
   if (has('rescan') && sizes.hugeFiles === null) skipped.set('rescan', 'skipped (--quick)')
 
   if (has('big-file')) {
@@ -68,6 +70,21 @@ async function main(opts: Options): Promise<void> {
   if (has('rescan') && sizes.hugeFiles !== null) {
     log(`scenario 6: first share and rescan of an unchanged folder of ${sizes.hugeFiles} files`)
     for (const product of products) results[product.name]!.rescan = await inScratch(product, 'rescan', (dir) => scenarios.rescan(product, dir, sizes))
+  }
+  const steps = { edit: has('delta-edit'), insert: has('delta-insert'), renameCopy: has('rename-copy') }
+  if (steps.edit || steps.insert || steps.renameCopy) {
+    log(`scenarios 7-9: one ${formatBytes(sizes.deltaFileBytes)} file A -> B, then changed on A: 1 MiB mid-file, 1 byte in front, renamed, copied`)
+    for (const product of products) results[product.name]!.delta = await inScratch(product, 'delta', (dir) => delta(product, dir, sizes, steps))
+  }
+  if (has('swarm')) {
+    log(`scenario 10: a third device takes a ${formatBytes(sizes.deltaFileBytes)} file from two that hold it, and from one`)
+    for (const product of products) results[product.name]!.swarm = await inScratch(product, 'swarm', (dir) => swarm(product, dir, sizes))
+  }
+  if (has('offline-history')) {
+    log(`scenario 11: ${sizes.historyEdits} edits of a ${formatBytes(sizes.historyFileBytes)} file while C is offline, then every version restored on C`)
+    for (const product of products) {
+      results[product.name]!.offlineHistory = await inScratch(product, 'offline-history', (dir) => offlineHistory(product, dir, sizes))
+    }
   }
   for (const product of products) await product.close()
 
@@ -103,14 +120,23 @@ async function inScratch<T>(product: Product, scenario: string, run: (dir: strin
 }
 
 async function checkDisk(dir: string, opts: Options): Promise<void> {
-  // Scenario 1 holds the file four times at once: source, copy, and each side's store.
-  const need = opts.scenarios.includes('big-file') ? 4 * opts.sizes.bigFileBytes + GiB : GiB
+  // Scenario 1 holds the file four times at once: source, copy, and each side's store. Scenarios
+  // 7-9 add the copy and the versions each change leaves; 10 holds it three times and three stores.
+  const has = (s: ScenarioName) => opts.scenarios.includes(s)
+  const { bigFileBytes, deltaFileBytes } = opts.sizes
+  const need =
+    GiB +
+    Math.max(
+      has('big-file') ? 4 * bigFileBytes : 0,
+      has('delta-edit') || has('delta-insert') || has('rename-copy') ? 12 * deltaFileBytes : 0,
+      has('swarm') ? 6 * deltaFileBytes : 0
+    )
   const free = await freeBytes(dir)
   if (free < need) throw new Error(`${formatBytes(free)} free in ${dir}; this run needs about ${formatBytes(need)}`)
 }
 
 async function writeResults(opts: Options, startedAt: Date, figures: Record<string, unknown>): Promise<string> {
-  const what = opts.scenarios.length === 5 ? 'all' : opts.scenarios.join('+')
+  const what = opts.scenarios.length === SCENARIOS.length ? 'all' : opts.scenarios.join('+')
   const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\..*/, '')
   const file = path.join(opts.outDir, `${stamp}-${what}${opts.quick ? '-quick' : ''}.json`)
   const machine = {

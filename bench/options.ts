@@ -1,7 +1,7 @@
 // Command-line options and the sizes of each scenario.
 import path from 'path'
 
-export const SCENARIOS = ['big-file', 'many-files', 'edit', 'join', 'rescan'] as const
+export const SCENARIOS = ['big-file', 'many-files', 'edit', 'join', 'rescan', 'delta-edit', 'delta-insert', 'rename-copy', 'swarm', 'offline-history'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 export interface Sizes {
@@ -16,6 +16,11 @@ export interface Sizes {
   hugeFiles: number | null
   hugeDirs: number
   hugeFileBytes: number
+  // Scenarios 7-10: the file changed on A, and the one a third device takes from two.
+  deltaFileBytes: number
+  // Scenario 11: a file edited `historyEdits` times by 1 MiB while a device is offline.
+  historyFileBytes: number
+  historyEdits: number
   // Longest a single sync may take before the run fails.
   timeoutMs: number
 }
@@ -33,6 +38,9 @@ export const FULL: Sizes = {
   hugeFiles: 100_000,
   hugeDirs: 100,
   hugeFileBytes: 1024,
+  deltaFileBytes: 1024 * MiB,
+  historyFileBytes: 64 * MiB,
+  historyEdits: 10,
   timeoutMs: 3_600_000
 }
 
@@ -47,6 +55,9 @@ export const QUICK: Sizes = {
   hugeFiles: null,
   hugeDirs: 100,
   hugeFileBytes: 1024,
+  deltaFileBytes: 32 * MiB,
+  historyFileBytes: 8 * MiB,
+  historyEdits: 10,
   timeoutMs: 300_000
 }
 
@@ -61,10 +72,12 @@ export interface Options {
 
 export const USAGE = `usage: tsx bench/index.ts [--quick] [--vs syncthing] [--scenario ${SCENARIOS.join(',')}] [--out DIR]
 
-  --quick          small sizes (8 MiB, 500 files, 5 edits, 3 joins, no 100k-file folder): a smoke run
+  --quick          small sizes (8 MiB, 500 files, 5 edits, 3 joins, no 100k-file folder,
+                   32 MiB instead of 1 GiB for 7-10, 8 MiB instead of 64 MiB for 11): a smoke run
   --vs syncthing   run every scenario on Syncthing too (installed with apt-get when missing),
                    and cp -r / loopback TCP as the physical limits
-  --scenario LIST  run only these scenarios (default: all); "edit" runs on the many-files pair, so it implies many-files
+  --scenario LIST  run only these scenarios (default: all); "edit" runs on the many-files pair, so it implies many-files;
+                   delta-edit, delta-insert and rename-copy share one pair, in that order
   --out DIR        where the JSON results go (default: bench/results)
   --cpu-prof DIR   each Hyperfold serve process writes a V8 CPU profile into DIR/a or DIR/b when it stops`
 

@@ -3,6 +3,7 @@
 import type { Sizes } from './options'
 import type { BaselineResult } from './baselines'
 import type { ProductFigures } from './scenarios'
+import { changeRows } from './report-changes'
 import { formatBytes, formatMs } from './lib/progress'
 
 export interface Baselines {
@@ -10,20 +11,27 @@ export interface Baselines {
   manyFiles?: BaselineResult
 }
 
-type Kind = 'ms' | 'bytes' | 'ratio'
+export type Kind = 'ms' | 'bytes' | 'ratio' | 'text'
 
-interface Row {
+export interface Row {
   scenario: string
   figure: string
   kind: Kind
-  value(f: ProductFigures): number | undefined
+  value(f: ProductFigures): number | string | undefined
   cp?: number
   tcp?: number
+  // The issue's target for Hyperfold, and whether the figures meet it (undefined: cannot tell).
+  target?: Target
   // Shown instead of values when the scenario did not run.
   skipped?: string
 }
 
-const HEADERS = ['#', 'scenario', 'figure', 'hyperfold', 'syncthing', 'hf/st', 'cp -r', 'tcp loopback']
+export interface Target {
+  text: string
+  met?(hf: ProductFigures, st: ProductFigures | undefined): boolean | undefined
+}
+
+const HEADERS = ['#', 'scenario', 'figure', 'hyperfold', 'syncthing', 'hf/st', 'cp -r', 'tcp loopback', 'target']
 
 // `skipped`: scenario name -> why it did not run.
 export function buildTable(results: Record<string, ProductFigures>, baselines: Baselines, sizes: Sizes, skipped: Map<string, string>): string {
@@ -40,9 +48,10 @@ export function buildTable(results: Record<string, ProductFigures>, baselines: B
       row.figure,
       row.skipped ?? show(h, row.kind),
       st === undefined ? '-' : (row.skipped ?? show(s, row.kind)),
-      h !== undefined && s !== undefined && s > 0 ? `${(h / s).toFixed(2)}x` : '-',
+      typeof h === 'number' && typeof s === 'number' && s > 0 ? `${(h / s).toFixed(2)}x` : '-',
       show(row.cp, row.kind),
-      show(row.tcp, row.kind)
+      show(row.tcp, row.kind),
+      row.target === undefined ? '' : row.skipped !== undefined ? row.target.text : verdict(row.target, hf, st)
     ]
   })
   return align([HEADERS, ...lines])
@@ -67,10 +76,23 @@ function tableRows(baselines: Baselines, sizes: Sizes, skipped: Map<string, stri
     { scenario: huge, figure: 'first share', kind: 'ms', value: (f) => f.rescan?.shareMs },
     { scenario: huge, figure: 'first share peak RSS', kind: 'bytes', value: (f) => f.rescan?.sharePeakRss },
     { scenario: huge, figure: 'rescan (hf: pause+resume)', kind: 'ms', value: (f) => f.rescan?.rescanMs },
-    { scenario: huge, figure: 'rescan peak RSS', kind: 'bytes', value: (f) => f.rescan?.rescanPeakRss }
+    { scenario: huge, figure: 'rescan peak RSS', kind: 'bytes', value: (f) => f.rescan?.rescanPeakRss },
+    ...changeRows(sizes)
   ]
-  const key = (row: Row) => Number(row.scenario[0])
-  const skipOf = new Map([[1, 'big-file'], [2, 'many-files'], [3, 'edit'], [4, 'many-files'], [5, 'join'], [6, 'rescan']])
+  const key = (row: Row) => Number(row.scenario.split(' ')[0])
+  const skipOf = new Map([
+    [1, 'big-file'],
+    [2, 'many-files'],
+    [3, 'edit'],
+    [4, 'many-files'],
+    [5, 'join'],
+    [6, 'rescan'],
+    [7, 'delta-edit'],
+    [8, 'delta-insert'],
+    [9, 'rename-copy'],
+    [10, 'swarm'],
+    [11, 'offline-history']
+  ])
   return rows.map((row) => {
     const why = skipped.get(skipOf.get(key(row))!)
     return why === undefined ? row : { ...row, skipped: why }
@@ -81,8 +103,14 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
   return a === undefined || b === undefined || b === 0 ? undefined : a / b
 }
 
-function show(value: number | undefined, kind: Kind): string {
+function verdict(target: Target, hf: ProductFigures, st: ProductFigures | undefined): string {
+  const met = target.met?.(hf, st)
+  return met === undefined ? target.text : `${target.text}: ${met ? 'met' : 'missed'}`
+}
+
+function show(value: number | string | undefined, kind: Kind): string {
   if (value === undefined) return '-'
+  if (typeof value === 'string') return value
   if (kind === 'ms') return formatMs(value)
   if (kind === 'bytes') return formatBytes(value)
   return `${value.toFixed(2)}x`

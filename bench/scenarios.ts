@@ -1,4 +1,4 @@
-// The six scenarios, the same for every product. Each starts fresh devices in
+// The scenarios 1-6, the same for every product (7-9: scenarios-delta.ts, 10-11: scenarios-trio.ts). Each starts fresh devices in
 // its own scratch directory and deletes its data when it is done. Bytes are
 // verified on arrival (tree hashes against the data set's manifest); a
 // mismatch throws, so it ends the run with a failure instead of a figure.
@@ -11,6 +11,8 @@ import { formatBytes, formatMs, log, progress } from './lib/progress'
 import { PeakRss, type RssMethod } from './lib/rss'
 import { max, median, pollUntil, sleep } from './lib/time'
 import type { Device, Product, WaitReport } from './products/product'
+import type { DeltaFigures } from './scenarios-delta'
+import type { OfflineHistoryFigures, SwarmFigures } from './scenarios-trio'
 
 const OFFER_MS = 120_000
 const EDIT_POLL_MS = 10
@@ -69,6 +71,10 @@ export interface ProductFigures {
   edit?: EditFigures
   join?: JoinFigures
   rescan?: RescanFigures
+  // Scenarios 7-9 (one pair), 10 and 11.
+  delta?: DeltaFigures
+  swarm?: SwarmFigures
+  offlineHistory?: OfflineHistoryFigures
 }
 
 async function startPair(product: Product, work: string): Promise<[Device, Device]> {

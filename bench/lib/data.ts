@@ -116,9 +116,10 @@ export async function verifyTree(root: string, expected: Manifest, what: string)
   }
 }
 
-// Bytes on disk (allocated blocks), as `du -s --block-size=1` counts them.
-export async function diskUsage(dir: string): Promise<number> {
-  const { stdout } = await promisify(execFile)('du', ['-s', '--block-size=1', dir])
+// Bytes on disk (allocated blocks), as `du -s --block-size=1` counts them. `apparent`: the files'
+// lengths instead, which leave out space a running database holds preallocated beyond them.
+export async function diskUsage(dir: string, apparent = false): Promise<number> {
+  const { stdout } = await promisify(execFile)('du', ['-s', '--block-size=1', ...(apparent ? ['--apparent-size'] : []), dir])
   return Number(stdout.split(/\s/)[0])
 }
 

@@ -9,11 +9,11 @@ import fs from 'fs/promises'
 import path from 'path'
 import { execFile } from 'child_process'
 import { promisify } from 'util'
-import type { Folder, Peer, JoinedTopic, NodeStatus } from '../../contract/types'
+import type { FileVersion, Folder, Peer, JoinedTopic, NodeStatus } from '../../contract/types'
 import { type Child, startChild } from '../lib/children'
 import { requestJson } from '../lib/http'
 import { pollUntil, sleep } from '../lib/time'
-import type { Device, FolderCount, Product, SyncProgress, WaitReport } from './product'
+import type { Device, FolderCount, Product, SyncProgress, VersionInfo, WaitReport, WireCounter } from './product'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const BIN = path.join(ROOT, 'out/cli/index.mjs')
@@ -59,23 +59,40 @@ export class HyperfoldProduct implements Product {
   private async spawnDevice(workDir: string, name: string): Promise<HyperfoldDevice> {
     const dataDir = path.join(workDir, `hyperfold-${name}`)
     await fs.mkdir(dataDir, { recursive: true })
+    const device = new HyperfoldDevice(dataDir, await this.launch(dataDir, name), () => this.launch(dataDir, name))
+    await device.api.call('name.set', { name: `bench-${name}` })
+    return device
+  }
+
+  private async launch(dataDir: string, name: string): Promise<Running> {
     const profile = this.cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', path.join(this.cpuProfDir, name)]
     const args = [...profile, BIN, '--data-dir', dataDir, '--bootstrap', this.bootstrap, 'serve', '--json']
     const child = startChild(`hyperfold serve (${name})`, process.execPath, args)
     const ready = JSON.parse(await child.firstLine(READY_MS)) as { url: string; port: number; device: { id: string } }
     const token = new URL(ready.url).searchParams.get('token') ?? ''
-    const device = new HyperfoldDevice(child, dataDir, new Api(ready.port, token), ready.device.id)
-    await device.api.call('name.set', { name: `bench-${name}` })
-    return device
+    return { child, api: new Api(ready.port, token), deviceId: ready.device.id }
   }
 
   async startPair(workDir: string): Promise<[HyperfoldDevice, HyperfoldDevice]> {
-    const [a, b] = await Promise.all([this.spawnDevice(workDir, 'a'), this.spawnDevice(workDir, 'b')])
-    const topic = await a.api.call<JoinedTopic>('topic.create', { label: 'bench' })
-    await b.api.call('topic.join', { keyphrase: topic.keyphrase, label: 'bench' })
-    a.topic = b.topic = topic.id
-    await Promise.all([a.waitPeer(b.deviceId), b.waitPeer(a.deviceId)])
-    return [a, b]
+    const [a, b] = await this.startDevices(workDir, 2)
+    return [a!, b!]
+  }
+
+  async startDevices(workDir: string, n: number): Promise<HyperfoldDevice[]> {
+    const names = Array.from({ length: n }, (_, i) => String.fromCharCode(97 + i))
+    const devices = await Promise.all(names.map((name) => this.spawnDevice(workDir, name)))
+    const [first, ...rest] = devices
+    const topic = await first!.api.call<JoinedTopic>('topic.create', { label: 'bench' })
+    first!.topic = topic.id
+    // One at a time: two devices that join at the same moment can each look the topic up
+    // before the other has announced itself, and then wait for a later refresh to meet.
+    for (const [i, d] of rest.entries()) {
+      await d.api.call('topic.join', { keyphrase: topic.keyphrase, label: 'bench' })
+      d.topic = topic.id
+      const earlier = devices.slice(0, i + 1)
+      await Promise.all(earlier.flatMap((o) => [d.waitConnected(o.deviceId), o.waitConnected(d.deviceId)]))
+    }
+    return devices
   }
 
   async timeJoin(workDir: string): Promise<number> {
@@ -84,7 +101,7 @@ export class HyperfoldProduct implements Product {
       const topic = await a.api.call<JoinedTopic>('topic.create', { label: 'bench' })
       const start = performance.now()
       await b.api.call('topic.join', { keyphrase: topic.keyphrase, label: 'bench' })
-      await b.waitPeer(a.deviceId)
+      await b.waitConnected(a.deviceId)
       return performance.now() - start
     } finally {
       await Promise.all([a.close(), b.close()])
@@ -96,29 +113,58 @@ export class HyperfoldProduct implements Product {
   }
 }
 
+interface Running {
+  child: Child
+  api: Api
+  deviceId: string
+}
+
 export class HyperfoldDevice implements Device {
   readonly stateDir: string
-  readonly api: Api
   readonly deviceId: string
   topic = ''
-  private readonly child: Child
+  private running: Running
+  private readonly relaunch: () => Promise<Running>
 
-  constructor(child: Child, dataDir: string, api: Api, deviceId: string) {
-    this.child = child
+  constructor(dataDir: string, running: Running, relaunch: () => Promise<Running>) {
     this.stateDir = dataDir
-    this.api = api
-    this.deviceId = deviceId
+    this.running = running
+    this.relaunch = relaunch
+    this.deviceId = running.deviceId
+  }
+
+  get id(): string {
+    return this.deviceId
   }
 
   get pid(): number {
-    return this.child.pid
+    return this.running.child.pid
   }
 
-  async waitPeer(deviceId: string, timeoutMs = 120_000): Promise<void> {
+  get api(): Api {
+    return this.running.api
+  }
+
+  async waitConnected(deviceId: string, timeoutMs = 120_000): Promise<void> {
     await pollUntil(`peer ${deviceId} listed`, timeoutMs, async () => {
       const peers = await this.api.call<Peer[]>('peers', {})
       return peers.some((p) => p.deviceId === deviceId)
     })
+  }
+
+  // `peers`: each connection's raw stream counts what it sent and received.
+  async wire(): Promise<Map<string, WireCounter>> {
+    const peers = await this.api.call<Peer[]>('peers', {})
+    return new Map(peers.map((p) => [p.deviceId, { bytesIn: p.bytesIn, bytesOut: p.bytesOut, since: p.since }]))
+  }
+
+  async stop(): Promise<void> {
+    await this.running.child.stop()
+  }
+
+  // The same data dir: its topics and folders come back with it.
+  async restart(): Promise<void> {
+    this.running = await this.relaunch()
   }
 
   async share(dir: string, name: string, expect: FolderCount, timeoutMs: number): Promise<void> {
@@ -126,10 +172,10 @@ export class HyperfoldDevice implements Device {
     await this.waitSynced(name, expect, timeoutMs)
   }
 
-  async waitOffered(name: string, expect: FolderCount, timeoutMs: number): Promise<void> {
-    await pollUntil(`folder ${name} offered with ${expect.files} files`, timeoutMs, async () => {
+  async waitOffered(name: string, expect: FolderCount | null, timeoutMs: number): Promise<void> {
+    await pollUntil(`folder ${name} offered${expect === null ? '' : ` with ${expect.files} files`}`, timeoutMs, async () => {
       const folders = await this.api.call<Folder[]>('folders', {})
-      return folders.some((f) => f.name === name && f.files === expect.files && f.bytes === expect.bytes)
+      return folders.some((f) => f.name === name && (expect === null || (f.files === expect.files && f.bytes === expect.bytes)))
     })
   }
 
@@ -178,7 +224,15 @@ export class HyperfoldDevice implements Device {
   }
 
   async close(): Promise<void> {
-    await this.child.stop()
+    await this.running.child.stop()
+  }
+
+  async listVersions(folder: string, file: string): Promise<VersionInfo[]> {
+    return this.api.call<FileVersion[]>('history', { folder, path: file })
+  }
+
+  async restoreVersion(folder: string, file: string, version: number): Promise<void> {
+    await this.api.call('restore', { folder, path: file, version })
   }
 }
 

@@ -11,7 +11,7 @@ import { type Child, startChild } from '../lib/children'
 import { requestJson } from '../lib/http'
 import { log } from '../lib/progress'
 import { pollUntil } from '../lib/time'
-import type { Device, FolderCount, Product, SyncProgress, WaitReport } from './product'
+import type { Device, FolderCount, Product, SyncProgress, WaitReport, WireCounter } from './product'
 import { writeLoopbackConfig } from './syncthing-config'
 
 const READY_MS = 60_000
@@ -55,24 +55,32 @@ export class SyncthingProduct implements Product {
   }
 
   async startPair(workDir: string): Promise<[SyncthingDevice, SyncthingDevice]> {
-    const [a, b] = await Promise.all([makeHome(workDir, 'a'), makeHome(workDir, 'b')])
-    await Promise.all([configure(a, [b]), configure(b, [a])])
-    const [da, db] = await Promise.all([SyncthingDevice.start(a, b), SyncthingDevice.start(b, a)])
-    await Promise.all([da.waitConnected(b.id), db.waitConnected(a.id)])
-    return [da, db]
+    const [a, b] = await this.startDevices(workDir, 2)
+    return [a!, b!]
+  }
+
+  // Every device knows every other by its explicit loopback address before it first starts.
+  async startDevices(workDir: string, n: number): Promise<SyncthingDevice[]> {
+    const names = Array.from({ length: n }, (_, i) => String.fromCharCode(97 + i))
+    const homes = await Promise.all(names.map((name) => makeHome(workDir, name)))
+    const others = (home: Home) => homes.filter((h) => h !== home)
+    await Promise.all(homes.map((home) => configure(home, others(home))))
+    const devices = await Promise.all(homes.map((home) => SyncthingDevice.start(home, others(home))))
+    await Promise.all(devices.flatMap((d) => devices.filter((o) => o !== d).map((o) => d.waitConnected(o.id))))
+    return devices
   }
 
   async startDevice(workDir: string): Promise<SyncthingDevice> {
     const a = await makeHome(workDir, 'a')
     await configure(a, [])
-    return SyncthingDevice.start(a, null)
+    return SyncthingDevice.start(a, [])
   }
 
   // A knows B; B is told about A (with its loopback address) at the start of the clock.
   async timeJoin(workDir: string): Promise<number> {
     const [a, b] = await Promise.all([makeHome(workDir, 'a'), makeHome(workDir, 'b')])
     await Promise.all([configure(a, [b]), configure(b, [])])
-    const [da, db] = await Promise.all([SyncthingDevice.start(a, b), SyncthingDevice.start(b, null)])
+    const [da, db] = await Promise.all([SyncthingDevice.start(a, [b]), SyncthingDevice.start(b, [])])
     try {
       const start = performance.now()
       await db.rest('POST', '/rest/config/devices', { deviceID: a.id, name: a.name, addresses: [`tcp://127.0.0.1:${a.listenPort}`] })
@@ -86,35 +94,46 @@ export class SyncthingProduct implements Product {
   async close(): Promise<void> {}
 }
 
+interface Connection {
+  connected: boolean
+  inBytesTotal: number
+  outBytesTotal: number
+  startedAt?: string
+}
+
 export class SyncthingDevice implements Device {
   readonly stateDir: string
   private readonly home: Home
-  private readonly peer: Home | null
-  private readonly child: Child
+  private readonly peers: Home[]
+  private child: Child
 
-  private constructor(home: Home, peer: Home | null, child: Child) {
+  private constructor(home: Home, peers: Home[], child: Child) {
     this.home = home
-    this.peer = peer
+    this.peers = peers
     this.child = child
     this.stateDir = home.dir
   }
 
-  static async start(home: Home, peer: Home | null): Promise<SyncthingDevice> {
-    const args = ['serve', '--home', home.dir, '--no-browser', '--no-restart', '--no-upgrade', '--no-default-folder', '--skip-port-probing']
-    // STMONITORED: Syncthing runs as one process, without its monitor parent, so its pid is the
-    // process that syncs (for RSS) and a signal to it stops everything.
-    const env = { ...process.env, STNOUPGRADE: '1', STNORESTART: '1', STMONITORED: 'yes' }
-    const child = startChild(`syncthing (${home.name})`, 'syncthing', args, { env })
-    const device = new SyncthingDevice(home, peer, child)
-    await pollUntil(`syncthing ${home.name} REST API`, READY_MS, async () => {
+  static async start(home: Home, peers: Home[]): Promise<SyncthingDevice> {
+    const device = new SyncthingDevice(home, peers, launch(home))
+    await device.waitReady()
+    return device
+  }
+
+  private async waitReady(): Promise<void> {
+    const child = this.child
+    await pollUntil(`syncthing ${this.home.name} REST API`, READY_MS, async () => {
       if (child.proc.exitCode !== null) throw new Error(`syncthing exited: ${child.output()}`)
-      return device.rest('GET', '/rest/system/ping').then(
+      return this.rest('GET', '/rest/system/ping').then(
         () => true,
         () => false
       )
     })
-    await device.checkLoopbackOnly()
-    return device
+    await this.checkLoopbackOnly()
+  }
+
+  get id(): string {
+    return this.home.id
   }
 
   get pid(): number {
@@ -140,9 +159,30 @@ export class SyncthingDevice implements Device {
 
   async waitConnected(id: string, timeoutMs = 120_000): Promise<void> {
     await pollUntil(`syncthing ${this.home.name} connected to ${id.slice(0, 7)}`, timeoutMs, async () => {
-      const { connections } = await this.rest<{ connections: Record<string, { connected: boolean }> }>('GET', '/rest/system/connections')
-      return connections[id]?.connected === true
+      return (await this.connections())[id]?.connected === true
     })
+  }
+
+  // /rest/system/connections: each connection's bytes as Syncthing counts them on its TLS stream.
+  async wire(): Promise<Map<string, WireCounter>> {
+    const connections = Object.entries(await this.connections()).filter(([, c]) => c.connected)
+    return new Map(connections.map(([id, c]) => [id, { bytesIn: c.inBytesTotal, bytesOut: c.outBytesTotal, since: c.startedAt ?? '' }]))
+  }
+
+  private async connections(): Promise<Record<string, Connection>> {
+    return (await this.rest<{ connections: Record<string, Connection> }>('GET', '/rest/system/connections')).connections
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.proc.exitCode === null) await this.rest('POST', '/rest/system/shutdown').catch(() => undefined)
+    await Promise.race([this.child.exited, new Promise((resolve) => setTimeout(resolve, 5_000))])
+    await this.child.stop()
+  }
+
+  // The same home (config, keys, database), checked loopback-only again once it runs.
+  async restart(): Promise<void> {
+    this.child = launch(this.home)
+    await this.waitReady()
   }
 
   async share(dir: string, name: string, expect: FolderCount, timeoutMs: number): Promise<void> {
@@ -151,7 +191,7 @@ export class SyncthingDevice implements Device {
   }
 
   // Before it is added here, the peer's folder shows as a pending folder (Syncthing does not tell its counts).
-  async waitOffered(name: string, _expect: FolderCount, timeoutMs: number): Promise<void> {
+  async waitOffered(name: string, _expect: FolderCount | null, timeoutMs: number): Promise<void> {
     await pollUntil(`syncthing folder ${name} offered`, timeoutMs, async () => {
       const pending = await this.rest<Record<string, unknown>>('GET', '/rest/cluster/pending/folders')
       return Object.hasOwn(pending ?? {}, name)
@@ -205,15 +245,21 @@ export class SyncthingDevice implements Device {
   }
 
   async close(): Promise<void> {
-    if (this.child.proc.exitCode === null) await this.rest('POST', '/rest/system/shutdown').catch(() => undefined)
-    await Promise.race([this.child.exited, new Promise((resolve) => setTimeout(resolve, 5_000))])
-    await this.child.stop()
+    await this.stop()
   }
 
   private folderConfig(name: string, dir: string): Record<string, unknown> {
-    const devices = [this.home, ...(this.peer === null ? [] : [this.peer])].map((h) => ({ deviceID: h.id }))
+    const devices = [this.home, ...this.peers].map((h) => ({ deviceID: h.id }))
     return { id: name, label: name, path: dir, type: 'sendreceive', devices, fsWatcherEnabled: true, fsWatcherDelayS: FS_WATCHER_DELAY_S }
   }
+}
+
+function launch(home: Home): Child {
+  const args = ['serve', '--home', home.dir, '--no-browser', '--no-restart', '--no-upgrade', '--no-default-folder', '--skip-port-probing']
+  // STMONITORED: Syncthing runs as one process, without its monitor parent, so its pid is the
+  // process that syncs (for RSS) and a signal to it stops everything.
+  const env = { ...process.env, STNOUPGRADE: '1', STNORESTART: '1', STMONITORED: 'yes' }
+  return startChild(`syncthing (${home.name})`, 'syncthing', args, { env })
 }
 
 async function makeHome(workDir: string, name: string): Promise<Home> {

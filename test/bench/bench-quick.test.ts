@@ -9,8 +9,8 @@ import { once } from 'events'
 import { afterEach, expect, test } from 'vitest'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-// The run itself takes about a minute on a 2-core box; the margin is for a busy machine.
-const RUN_MS = 240_000
+// The run itself takes about two minutes on a 2-core box; the margin is for a busy machine.
+const RUN_MS = 360_000
 
 let child: ChildProcess | null = null
 let outDir: string | null = null
@@ -38,9 +38,9 @@ test('bench --quick runs every scenario, verifies the bytes and prints the table
   const [code] = (await once(child, 'exit')) as [number | null]
 
   expect(code, `bench --quick failed:\n${stderr}`).toBe(0)
-  const rows = stdout.split('\n').filter((line) => /^\d\s/.test(line))
+  const rows = stdout.split('\n').filter((line) => /^\d+\s/.test(line))
   const byScenario = (n: number) => rows.filter((line) => line.startsWith(`${n} `))
-  for (const n of [1, 2, 3, 4, 5]) {
+  for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 10, 11]) {
     expect(byScenario(n).length, `scenario ${n} in:\n${stdout}`).toBeGreaterThan(0)
     // The hyperfold column holds a figure: not "-", "not run" or "skipped".
     for (const line of byScenario(n)) expect(line).not.toMatch(/\s(not run|skipped)/)
@@ -51,6 +51,12 @@ test('bench --quick runs every scenario, verifies the bytes and prints the table
   expect(byScenario(4).join('\n')).toMatch(/peak RSS A\s+[\d.]+ MiB/)
   expect(byScenario(5).join('\n')).toMatch(/median of 3/)
   expect(byScenario(6).join('\n')).toMatch(/skipped \(--quick\)/)
+  expect(byScenario(7).join('\n')).toMatch(/32\.0 MiB\)\s+edit: wire A->B\s+[\d.]+ (B|KiB|MiB)\s/)
+  expect(byScenario(8).join('\n')).toMatch(/insert: on B\s+[\d.]+ m?s/)
+  expect(byScenario(9).join('\n')).toMatch(/copy: wire A->B\s+[\d.]+ (B|KiB|MiB)\s/)
+  expect(byScenario(10).join('\n')).toMatch(/from A and B: bytes from B\s+[\d.]+ (B|KiB|MiB)\s/)
+  // Hyperfold's history of a file edited while C was offline: each version restored on C, hashes compared.
+  expect(byScenario(11).join('\n')).toMatch(/versions restorable on C\s+\d+ of 11\s/)
 
   const [file] = await fs.readdir(outDir)
   expect(file).toMatch(/-all-quick\.json$/)
@@ -61,5 +67,5 @@ test('bench --quick runs every scenario, verifies the bytes and prints the table
   }
   expect(Object.keys(doc.versions)).toEqual(expect.arrayContaining(['node', 'hyperfold']))
   expect(doc.machine.cpus).toBeGreaterThan(0)
-  expect(Object.keys(doc.results.hyperfold)).toEqual(expect.arrayContaining(['bigFile', 'manyFiles', 'edit', 'join']))
+  expect(Object.keys(doc.results.hyperfold)).toEqual(expect.arrayContaining(['bigFile', 'manyFiles', 'edit', 'join', 'delta', 'swarm', 'offlineHistory']))
 }, RUN_MS)
