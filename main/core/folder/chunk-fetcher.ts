@@ -11,7 +11,9 @@ import type { ChunkRef, ChunkSource } from './chunk-ref'
 export const WINDOW_BYTES = 16 << 20
 // Tiny chunks must not turn the window into thousands of requests.
 const WINDOW_CHUNKS = 512
-export const PER_SOURCE = 8
+// 2 MiB of 64 KiB chunks in flight per peer: a round trip of a LAN or the
+// internet costs no throughput, and no peer holds up a window alone.
+export const PER_SOURCE = 32
 export const LOCAL = 'local'
 
 export interface FetchOptions {
