@@ -31,7 +31,14 @@ export function changeRows(sizes: Sizes): Row[] {
     timeRow(s8, 'insert'),
     wireRow(s8, 'insert', atMost(4 * MiB, (f) => f.delta?.insert?.wire['a->b']?.bytes)),
     ...growthRows(s8, 'insert'),
-    timeRow(s9, 'rename', quarter('rename')),
+    {
+      scenario: s9,
+      figure: 'rename: new name on B',
+      kind: 'ms',
+      value: (f) => f.delta?.rename?.arrivedMs,
+      target: { text: '< 1/4 of syncthing', met: (h, s) => compare(h.delta?.rename?.arrivedMs, s?.delta?.rename?.arrivedMs, (a, b) => a < b / 4) }
+    },
+    { ...timeRow(s9, 'rename'), figure: 'rename: old name gone on B too' },
     wireRow(s9, 'rename', atMost(MiB, (f) => f.delta?.rename?.wire['a->b']?.bytes)),
     ...growthRows(s9, 'rename'),
     timeRow(s9, 'copy', quarter('copy')),

@@ -45,14 +45,17 @@ export async function delta(product: Product, work: string, sizes: Sizes, steps:
     log(`${tag}: ${formatBytes(data.bytes)} synced A -> B and verified`)
     const figures: DeltaFigures = { fileBytes: data.bytes }
     // Each step's clock starts once A's file holds the change, and stops when B's does.
-    const timed = (name: string, change: () => Promise<Expected>, onB: string, gone?: string) =>
-      measureStep(devices, FOLDER, async () => {
+    const timed = (name: string, change: () => Promise<Expected>, onB: string, gone?: string) => {
+      let arrivedMs = 0
+      return measureStep(devices, FOLDER, async () => {
         const expect = await change()
         const start = performance.now()
         const at = await waitForFile(path.join(dst, onB), expect, timeoutMs, `${tag} ${name} on B`)
+        arrivedMs = at - start
         const goneAt = gone === undefined ? at : await waitGone(path.join(dst, gone), timeoutMs, `${tag} ${name}: ${gone} gone from B`)
         return Math.max(at, goneAt) - start
-      }).then((step) => (say(tag, name, step), step))
+      }).then((step) => (say(tag, name, step), gone === undefined ? step : { ...step, arrivedMs }))
+    }
 
     let current = FILE
     if (steps.edit) {

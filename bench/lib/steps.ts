@@ -11,6 +11,8 @@ const SETTLE_MS = 300
 
 export interface StepFigures {
   ms: number
+  // A rename: when the new name held the bytes on B (ms waits for the old name to go too).
+  arrivedMs?: number
   // 'a->b': what b counted in from a during the step.
   wire: Record<string, WireBytes>
   // du --apparent-size of each device's state dir after the step minus before. While a database
