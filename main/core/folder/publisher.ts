@@ -3,6 +3,11 @@
 // edit made without seeing a peer's edit is concurrent with it and the merge
 // keeps both.
 //
+// A file is published as its chunk list (see file-content): read once, cut
+// by content, each chunk hashed; with the folder's own history on, chunks
+// this device does not hold yet are copied into its chunk store, so that it
+// can restore the version after the file changes.
+//
 // Entries are staged in a drive batch and appended together by commit(),
 // which then flushes the local index: a crash before it loses records and
 // entries together, and the next scan publishes those files again.

@@ -1,8 +1,9 @@
 // Merges what one writer's drive gained since the last pull into the disk.
-// Paths are applied several at a time, so that disk syscalls, fsyncs and block
-// requests overlap; a directory removal waits until every path has been
-// applied, then removals run one at a time, deepest first, so a directory
-// empties before it goes. The index is committed every few hundred paths and,
+// Paths are applied several at a time, so that disk syscalls, fsyncs and chunk
+// requests overlap; deletions come after the rest (a file renamed or copied
+// is still here to take its chunks from); a directory removal waits until
+// every path has been applied, then removals run one at a time, deepest
+// first, so a directory empties before it goes. The index is committed every few hundred paths and,
 // with the writer's new watermark, at the end; when a path could not be
 // applied, the watermark stays and the pull fails, to be tried again. A path
 // whose bytes a peer cannot serve or that cannot be verified is skipped: the
