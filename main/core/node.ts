@@ -4,7 +4,7 @@ import ReadyResource from 'ready-resource'
 import Corestore from 'corestore'
 import type { SwarmConnection } from 'hyperswarm'
 import type { Device, EventMessage, EventName, EventPayload, JoinedTopic, NodeStatus, Peer, Topic } from '../../contract'
-import { errors } from '../../contract/errors'
+import { HyperfoldError, errors } from '../../contract/errors'
 import { type Bootstrap, formatBootstrap } from './bootstrap'
 import { ChunkChannel } from './chunk-channel'
 import type { ChunkSource } from './folder/chunk-ref'
@@ -73,7 +73,9 @@ export class HyperfoldNode extends ReadyResource {
       this.state = await NodeState.load(this.dir.file('state.json'))
       this.identity = await loadIdentity(this.dir.file('device.json'))
       this.store = new Corestore(this.dir.file('corestore'))
-      await this.store.ready()
+      await this.store.ready().catch((err: unknown) => {
+        throw storeRefused(err, this.dir!.file('corestore'))
+      })
       this.folderSet = new Folders({
         store: this.store,
         deviceId: this.identity.deviceId,
@@ -317,4 +319,15 @@ export class HyperfoldNode extends ReadyResource {
   private log(line: string): void {
     this.opts.log?.(line)
   }
+}
+
+// The store notes the device and inode it lives on, and refuses to open a
+// copy made without them (a backup restored with cp or tar): say so in a line
+// a person can act on, and touch nothing.
+function storeRefused(err: unknown, dir: string): unknown {
+  if (!(err instanceof Error) || !/moved unsafely/.test(err.message)) return err
+  return new HyperfoldError(
+    'DATA_DIR_DAMAGED',
+    `The store in ${dir} was copied or moved from elsewhere; if this copy is the one to use and the original is not running, delete ${dir}/CORESTORE and start again.`
+  )
 }

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { createHash, randomBytes } from 'crypto'
 import { HyperfoldError } from '../../contract/errors'
 import type { ChunkRef, ChunkSource } from '../../main/core/folder/chunk-ref'
-import { type FetchOptions, LOCAL, fetchInOrder } from '../../main/core/folder/chunk-fetcher'
+import { type FetchOptions, LOCAL, WINDOW_BYTES, fetchInOrder } from '../../main/core/folder/chunk-fetcher'
 
 // The fetcher's scheduling is pure logic: its sources here are plain objects
 // that answer from a table, answer wrong bytes, or wait to be told.
@@ -182,15 +182,16 @@ describe('fetchInOrder', () => {
     expect(peer.asked).toHaveLength(v.refs.length - evens)
   })
 
-  test('the window runs ahead of the caller by about 16 MiB, not the whole version', async () => {
+  test('the window runs ahead of the caller by WINDOW_BYTES, not the whole version', async () => {
     const v = version(24, 1 << 20)
     const peers = ['a', 'b', 'c'].map((name) => holder(name, v, { hold: true }))
     const gen = fetchInOrder('f', v.refs, options(peers).opts)
     const pending = gen.next()
     const asked = () => peers.reduce((n, peer) => n + peer.asked.length, 0)
-    await until(() => asked() >= 16)
+    const window = WINDOW_BYTES / (1 << 20)
+    await until(() => asked() >= window)
     for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve))
-    expect(asked()).toBe(16) // three peers could take 24 at once; the window holds 16 MiB
+    expect(asked()).toBe(window) // three peers could take 24 at once; the window holds fewer
     for (const peer of peers) peer.release()
     expect((await pending).done).toBe(false)
     await gen.return(undefined)

@@ -7,8 +7,9 @@ import { setMaxListeners } from 'events'
 import { HyperfoldError } from '../../../contract/errors'
 import type { ChunkRef, ChunkSource } from './chunk-ref'
 
-// Bytes asked for (or held) ahead of the caller: enough to keep several peers busy.
-export const WINDOW_BYTES = 16 << 20
+// Bytes asked for (or held) ahead of the caller: enough to keep several peers
+// busy, little enough for the puller's sixteen files at once.
+export const WINDOW_BYTES = 8 << 20
 // Tiny chunks must not turn the window into thousands of requests.
 const WINDOW_CHUNKS = 512
 // 2 MiB of 64 KiB chunks in flight per peer: a round trip of a LAN or the

@@ -15,7 +15,7 @@ import { type ErrorCode, HyperfoldError, toApiError } from '../../../contract/er
 import type { Applied, Applier } from './applier'
 import { eachLimit } from './each-limit'
 import { candidateOf } from './folder-drives'
-import { parseFolderPath, unsafePath } from './folder-path'
+import { parentOf, parseFolderPath, unsafePath } from './folder-path'
 import type { LocalIndex } from './local-index'
 import type { Candidate } from './merge'
 import { Progress } from './progress'
@@ -55,10 +55,8 @@ export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperd
   ctx.onprogress(pull.progress)
   const later: Change[] = []
   let sinceCommit = 0
-  // Deletions after the rest: a file renamed or copied elsewhere is then
-  // still on this disk when its new path is written, and its bytes move no further.
-  const deletion = (c: Change): boolean => c.candidate?.meta.kind === 'deleted'
-  for (const batch of [changes.filter((c) => !deletion(c)), changes.filter(deletion)]) {
+  const waits = deferredDeletion(changes)
+  for (const batch of [changes.filter((c) => !waits(c)), changes.filter(waits)]) {
     await eachLimit(batch, CONCURRENCY, async (change) => {
       if ((await applyOne(pull, change, false)) === 'later') later.push(change)
       stopIfClosed(drive)
@@ -144,6 +142,18 @@ async function applyOne({ ctx, drive, progress, failed, unapplied }: Pull, chang
   }
   progress.add(bytes)
   return null
+}
+
+// Deletions after the rest: a file renamed or copied elsewhere is then still
+// on this disk when its new path is written, and its bytes move no further.
+// Not what lies below a path that becomes a file: it must go first.
+function deferredDeletion(changes: Change[]): (change: Change) => boolean {
+  const files = new Set(changes.filter((c) => c.candidate?.meta.kind === 'file').map((c) => c.path))
+  return (change) => {
+    if (change.candidate?.meta.kind !== 'deleted') return false
+    for (let dir = parentOf(change.path); dir !== '/'; dir = parentOf(dir)) if (files.has(dir)) return false
+    return true
+  }
 }
 
 async function changedPaths(writer: string, drive: Hyperdrive, from: number): Promise<Change[]> {
