@@ -39,6 +39,6 @@ function cell(value: unknown): string {
   if (value === undefined || value === null) return ''
   if (isRecordList(value)) return String(value.length)
   if (Array.isArray(value)) return value.map(cell).join(',')
-  if (typeof value === 'object') return escapeControls(JSON.stringify(value))
+  if (typeof value === 'object') return Object.entries(value as Row).map(([key, v]) => `${escapeControls(key)}=${cell(v)}`).join(' ')
   return escapeControls(String(value))
 }

@@ -151,4 +151,29 @@ describe('chunked sync', () => {
     expect((error as Error).message).toMatch(/version 1 of \/other\.bin/i)
     expect((error as Error).message).not.toMatch(/\n/)
   })
+  test('a version pruned here by the history setting is restored from the peer that keeps it', async () => {
+    const { nodes } = await joinedNodes(env, 2)
+    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
+    const v1 = randomBytes(3 * MiB)
+    await fs.writeFile(path.join(rootA, 'doc.bin'), v1)
+    await a.folders.share({ path: rootA, topic: 'family', name: 'Docs' })
+    await waitOffered(b, 'Docs')
+    await b.folders.sync({ folder: 'Docs', path: rootB })
+    await waitUntil(() => holds(path.join(rootB, 'doc.bin'), sha(v1)), 'v1 on B')
+    await synced(b, 'Docs')
+    const v2 = randomBytes(3 * MiB)
+    await fs.writeFile(path.join(rootA, 'doc.bin'), v2)
+    await waitUntil(() => holds(path.join(rootB, 'doc.bin'), sha(v2)), 'v2 on B')
+    await synced(b, 'Docs')
+    const store = (sharedFolder(b, 'Docs') as unknown as { chunks: { usage(): Promise<{ bytes: number }> } }).chunks
+    expect((await store.usage()).bytes).toBeGreaterThanOrEqual(3 * MiB) // v1, archived as v2 replaced it
+
+    await b.folders.setHistory('Docs', { retention: 'off' })
+    await waitUntil(async () => ((await store.usage()).bytes === 0 ? true : undefined), 'the archive swept on B')
+    const before = received(b, a)
+    await b.folders.restore('Docs', '/doc.bin', 1)
+    expect(await holds(path.join(rootB, 'doc.bin'), sha(v1))).toBe(true)
+    expect(received(b, a) - before).toBeGreaterThan(2 * MiB) // from A's own history
+  })
 })

@@ -156,7 +156,7 @@ const OPS: Record<OpKind, Op> = {
     if (d === undefined || p === undefined) return null
     await removing(ctx, d, p, `${d.name}'s file-to-dir`)
     const removed = await tolerate(fs.rm(abs(d, p)))
-    if (removed !== '') return `${d.name} file-to-dir ${p}${removed}`
+    if (removed !== '') return impossible(ctx, `${d.name} file-to-dir ${p}${removed}`)
     const model = ctx.models.get(d)!
     model.remove(p)
     model.add(p, 'dir')
@@ -174,7 +174,7 @@ const OPS: Record<OpKind, Op> = {
     if (d === undefined || p === undefined) return null
     await removing(ctx, d, p, `${d.name}'s dir-to-file`)
     const removed = await tolerate(fs.rm(abs(d, p), { recursive: true }))
-    if (removed !== '') return `${d.name} dir-to-file ${p}${removed}`
+    if (removed !== '') return impossible(ctx, `${d.name} dir-to-file ${p}${removed}`)
     const model = ctx.models.get(d)!
     model.remove(p)
     const bytes = await write(ctx, d, p, 'dir-to-file', {})
@@ -289,6 +289,12 @@ async function moving(ctx: OpContext, d: Device, from: string, to: string): Prom
       ctx.journal.arrived(dest)
     }
   }
+}
+
+// A type change a race made impossible (the path already changed type here) removed nothing.
+function impossible(ctx: OpContext, line: string): string {
+  ctx.journal.undoStep()
+  return line
 }
 
 // '' when it worked; a note when a race with the engine made it impossible.
