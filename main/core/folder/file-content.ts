@@ -17,7 +17,7 @@ import type { ChunkStore } from './chunk-store'
 import { CHUNK_MIN } from './chunker'
 import type { FolderDrives } from './folder-drives'
 import type { FolderFs } from './folder-fs'
-import type { LocalIndex } from './local-index'
+import type { ChunkLocation, LocalIndex } from './local-index'
 import { decodeManifest, encodeManifest, manifestFromText, manifestToText, refsOf } from './manifest'
 import type { Candidate } from './merge'
 
@@ -69,7 +69,7 @@ export class FileContent {
   // The same, with the chunk list already in hand (chunksOf).
   async read(version: Version, chunks: Chunk[] | null, path: string, signal?: AbortSignal): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
     if (chunks === null) return this.opts.drives.bytes(version.writer, version.blob)
-    const here = await this.placesAt(path)
+    const here = (await this.placesAt(path)) ?? new Map<string, number>()
     return fetchInOrder(this.opts.folderId, refsOf(chunks, path), {
       ...(signal === undefined ? {} : { signal }),
       local: (ref) => this.find(ref, here),
@@ -80,7 +80,7 @@ export class FileContent {
 
   // What a peer asking for a chunk is given: only bytes that match its hash.
   serve(ref: ChunkRef): Promise<Buffer | null> {
-    return this.find(ref, null)
+    return this.find(ref, 'peer')
   }
 
   // Records what the file at a path now holds, for the next pull to build on.
@@ -120,25 +120,27 @@ export class FileContent {
     return archived
   }
 
-  // This device's copy of a chunk, checked: the store, then the old version of
-  // the same file (`here`: its chunks by hash), then the place it was last seen.
-  private async find(ref: ChunkRef, here: Map<string, number> | null): Promise<Buffer | null> {
-    const stored = await this.opts.store.get(ref.hash, ref.size)
-    if (stored !== null) return stored
+  // This device's copy of a chunk, checked. `here` is, for a version being
+  // built at ref.path, where the file there now holds each chunk (by hash);
+  // for a peer, 'peer': its own version of the file holds it where it says.
+  // Then the chunk store, then the file where the chunk was last seen.
+  private async find(ref: ChunkRef, here: Map<string, number> | 'peer'): Promise<Buffer | null> {
     const fs = this.opts.disk()
-    if (fs === null) return null
     const hex = ref.hash.toString('hex')
-    const places: { path: string; offset: number }[] = []
-    const offset = here?.get(hex)
-    if (offset !== undefined) places.push({ path: ref.path, offset })
-    else places.push({ path: ref.path, offset: ref.offset }) // a peer's file holding the same version
-    const seen = await this.opts.index.locate(hex)
-    if (seen !== null) places.push(seen)
-    for (const place of places) {
-      const bytes = await fs.readAt(place.path, place.offset, ref.size).catch(() => null)
-      if (bytes !== null && matches(bytes, ref.hash)) return bytes
+    const offset = here === 'peer' ? ref.offset : here.get(hex)
+    if (fs !== null && offset !== undefined) {
+      const bytes = await this.readChecked(fs, { path: ref.path, offset }, ref)
+      if (bytes !== null) return bytes
     }
-    return null
+    const stored = await this.opts.store.get(ref.hash, ref.size)
+    if (stored !== null || fs === null) return stored
+    const seen = await this.opts.index.locate(hex)
+    return seen === null ? null : this.readChecked(fs, seen, ref)
+  }
+
+  private async readChecked(fs: FolderFs, place: ChunkLocation, ref: ChunkRef): Promise<Buffer | null> {
+    const bytes = await fs.readAt(place.path, place.offset, ref.size).catch(() => null)
+    return bytes !== null && matches(bytes, ref.hash) ? bytes : null
   }
 
   // Last seen in another file here (the file was renamed or copied): no copy
