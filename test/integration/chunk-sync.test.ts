@@ -32,6 +32,18 @@ async function synced(node: HyperfoldNode, name: string): Promise<void> {
   await node.folders.waitSynced(name, 90_000)
 }
 
+// A shares `name` holding `file`; B syncs it and holds it in sync.
+async function shareAndSync(env: TestEnv, a: HyperfoldNode, b: HyperfoldNode, name: string, file: string, bytes: Buffer): Promise<[string, string]> {
+  const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
+  await fs.writeFile(path.join(rootA, file), bytes)
+  await a.folders.share({ path: rootA, topic: 'family', name })
+  await waitOffered(b, name)
+  await b.folders.sync({ folder: name, path: rootB })
+  await waitUntil(() => holds(path.join(rootB, file), sha(bytes)), `${file} on the second device`)
+  await synced(b, name)
+  return [rootA, rootB]
+}
+
 describe('chunked sync', () => {
   let env: TestEnv
   beforeEach(async () => {
@@ -44,14 +56,8 @@ describe('chunked sync', () => {
   test('an edit moves the chunks it changed, a rename or a copy moves none, and the replaced version stays restorable offline', async () => {
     const { nodes } = await joinedNodes(env, 2)
     const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
-    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
     const original = randomBytes(16 * MiB)
-    await fs.writeFile(path.join(rootA, 'big.bin'), original)
-    await a.folders.share({ path: rootA, topic: 'family', name: 'Big' })
-    await waitOffered(b, 'Big')
-    await b.folders.sync({ folder: 'Big', path: rootB })
-    await waitUntil(() => holds(path.join(rootB, 'big.bin'), sha(original)), 'the whole file on B')
-    await synced(b, 'Big')
+    const [rootA, rootB] = await shareAndSync(env, a, b, 'Big', 'big.bin', original)
 
     // 1 MiB overwritten in the middle.
     const edited = Buffer.from(original)
@@ -88,14 +94,9 @@ describe('chunked sync', () => {
   test('a third device takes chunks from both devices that hold the file, and refuses the one that lies', async () => {
     const { nodes } = await joinedNodes(env, 3)
     const [a, b, c] = nodes as [HyperfoldNode, HyperfoldNode, HyperfoldNode]
-    const [rootA, rootB, rootC] = [await env.tmpDir(), await env.tmpDir(), await env.tmpDir()]
     const bytes = randomBytes(24 * MiB)
-    await fs.writeFile(path.join(rootA, 'data.bin'), bytes)
-    await a.folders.share({ path: rootA, topic: 'family', name: 'Data' })
-    await waitOffered(b, 'Data')
-    await b.folders.sync({ folder: 'Data', path: rootB })
-    await waitUntil(() => holds(path.join(rootB, 'data.bin'), sha(bytes)), 'the file on B')
-    await synced(b, 'Data')
+    const [rootA] = await shareAndSync(env, a, b, 'Data', 'data.bin', bytes)
+    const rootC = await env.tmpDir()
 
     await waitOffered(c, 'Data')
     const [fromA, fromB] = [received(c, a), received(c, b)]
@@ -154,14 +155,8 @@ describe('chunked sync', () => {
   test('a version pruned here by the history setting is restored from the peer that keeps it', async () => {
     const { nodes } = await joinedNodes(env, 2)
     const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
-    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
     const v1 = randomBytes(3 * MiB)
-    await fs.writeFile(path.join(rootA, 'doc.bin'), v1)
-    await a.folders.share({ path: rootA, topic: 'family', name: 'Docs' })
-    await waitOffered(b, 'Docs')
-    await b.folders.sync({ folder: 'Docs', path: rootB })
-    await waitUntil(() => holds(path.join(rootB, 'doc.bin'), sha(v1)), 'v1 on B')
-    await synced(b, 'Docs')
+    const [rootA, rootB] = await shareAndSync(env, a, b, 'Docs', 'doc.bin', v1)
     const v2 = randomBytes(3 * MiB)
     await fs.writeFile(path.join(rootA, 'doc.bin'), v2)
     await waitUntil(() => holds(path.join(rootB, 'doc.bin'), sha(v2)), 'v2 on B')
