@@ -282,7 +282,9 @@ export class Folders {
     const writers = new Set(offers.flatMap((o) => o.entry.writers))
     return {
       ...{ id, name: first.entry.name, topic: first.topic, path: null, mode: 'send-receive', history: { ...DEFAULT_HISTORY }, state: 'available', progress: null },
-      ...{ files: first.entry.files, bytes: first.entry.bytes, sharedBy: offers.map((o) => o.peerName), writers: writers.size },
+      // The fullest copy on offer: a peer still syncing it tells fewer files than the folder holds.
+      ...{ files: Math.max(...offers.map((o) => o.entry.files)), bytes: Math.max(...offers.map((o) => o.entry.bytes)) },
+      ...{ sharedBy: offers.map((o) => o.peerName), writers: writers.size },
       ...{ conflicts: 0, localChanges: 0, lastError: null, unapplied: [] }
     }
   }
