@@ -19,8 +19,10 @@ export const MAX_FOLDER_ID_CHARS = 64
 export const MAX_PATH_BYTES = 4096
 // Reading a chunk is disk work: a few at once keep the disk busy, and the rest wait their turn.
 const MAX_SERVING = 8
-// Past this a peer is asking faster than any honest fetch window does; it hears "missing".
-const MAX_QUEUED = 256
+// Past this a peer is asking faster than any honest device does (a pull
+// fetches 16 files at once, each with up to 32 chunks in flight per peer);
+// it hears "missing". A queued request is a hundred bytes or so.
+const MAX_QUEUED = 1024
 const REQUEST_TIMEOUT_MS = 30_000
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 

@@ -158,7 +158,7 @@ export class Applier {
     const written = await fs.writeFile(path, await content.read(winner, chunks, path), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
     index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, vv }, record)
     if (chunks === null) content.forget(path)
-    else content.place(path, chunks)
+    else await content.place(path, winner, chunks)
     return { kind: 'file', bytes: written.size }
   }
 

@@ -15,15 +15,17 @@ import type { Chunk, ChunkRef, ChunkSource } from './chunk-ref'
 import { fetchInOrder } from './chunk-fetcher'
 import type { ChunkStore } from './chunk-store'
 import { CHUNK_MIN } from './chunker'
+import { io } from './disk-io'
 import type { FolderDrives } from './folder-drives'
 import type { FolderFs } from './folder-fs'
-import type { ChunkLocation, LocalIndex } from './local-index'
-import { decodeManifest, encodeManifest, manifestFromText, manifestToText, refsOf } from './manifest'
+import type { LocalIndex } from './local-index'
+import { decodeManifest, manifestFromText, refsOf } from './manifest'
 import type { Candidate } from './merge'
 
 // A chunk list longer than this cannot be right: it would name a file of
 // hundreds of terabytes, and a peer must not make us hold it in memory.
 const MAX_MANIFEST_BYTES = 64 << 20
+const RECENT_LISTS = 8
 
 export type Version = Pick<Candidate, 'writer' | 'meta' | 'blob'>
 
@@ -39,6 +41,7 @@ export interface FileContentOptions {
 
 export class FileContent {
   private readonly opts: FileContentOptions
+  private readonly lists = new RecentLists()
 
   constructor(opts: FileContentOptions) {
     this.opts = opts
@@ -69,13 +72,15 @@ export class FileContent {
   // The same, with the chunk list already in hand (chunksOf).
   async read(version: Version, chunks: Chunk[] | null, path: string, signal?: AbortSignal): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
     if (chunks === null) return this.opts.drives.bytes(version.writer, version.blob)
-    const here = (await this.placesAt(path)) ?? new Map<string, number>()
-    return fetchInOrder(this.opts.folderId, refsOf(chunks, path), {
+    const here = await this.placesAt(path)
+    const old = new OldFile(this.opts.disk(), path)
+    const chunksInOrder = fetchInOrder(this.opts.folderId, refsOf(chunks, path), {
       ...(signal === undefined ? {} : { signal }),
-      local: (ref) => this.find(ref, here),
+      local: (ref) => this.find(ref, here, old),
       sources: () => this.opts.sources(),
       onlying: (peer) => this.opts.onlying(peer, path)
     })
+    return closing(chunksInOrder, () => old.close())
   }
 
   // What a peer asking for a chunk is given: only bytes that match its hash.
@@ -83,22 +88,25 @@ export class FileContent {
     return this.find(ref, 'peer')
   }
 
-  // Records what the file at a path now holds, for the next pull to build on.
-  // A file under CHUNK_MIN is one chunk, found by reading it whole: it gets no
-  // record (one more index key per file made sharing many small files twice as slow).
-  place(path: string, chunks: Chunk[]): void {
+  // Records what the file at a path now holds (`version`, whose list is
+  // `chunks`), for the next pull to build on: where its list is, and, for the
+  // chunks the file did not hold before, that it holds them now. A file under
+  // CHUNK_MIN is one chunk, found by reading it whole: it gets no record (one
+  // more index key per file made sharing many small files twice as slow).
+  async place(path: string, version: Version, chunks: Chunk[]): Promise<void> {
     const { index } = this.opts
-    const size = chunks.reduce((sum, c) => sum + c.size, 0)
-    if (size < CHUNK_MIN) {
-      index.setManifest(path, null)
-      return
-    }
-    index.setManifest(path, `${size}:${manifestToText(encodeManifest(chunks))}`)
-    for (const ref of refsOf(chunks, path)) index.setLocation(ref.hash.toString('hex'), { path, offset: ref.offset })
+    const { size, manifest } = version.meta
+    if (size < CHUNK_MIN) return this.forget(path)
+    const before = new Set((await this.chunksHere(path, size))?.map((c) => c.hash.toString('hex')))
+    const blob = version.blob ?? undefined
+    index.setManifest(path, { writer: version.writer, size, ...(manifest === undefined ? { blob } : { text: manifest }) })
+    this.lists.set(path, chunks)
+    for (const c of chunks) if (!before.has(c.hash.toString('hex'))) index.setLocation(c.hash.toString('hex'), path)
   }
 
   forget(path: string): void {
     this.opts.index.setManifest(path, null)
+    this.lists.delete(path)
   }
 
   // Keeps the chunks of the file at `path` that `next` (the version replacing
@@ -124,21 +132,23 @@ export class FileContent {
   // built at ref.path, where the file there now holds each chunk (by hash);
   // for a peer, 'peer': its own version of the file holds it where it says.
   // Then the chunk store, then the file where the chunk was last seen.
-  private async find(ref: ChunkRef, here: Map<string, number> | 'peer'): Promise<Buffer | null> {
+  private async find(ref: ChunkRef, here: Map<string, number> | 'peer', old?: OldFile): Promise<Buffer | null> {
     const fs = this.opts.disk()
     const hex = ref.hash.toString('hex')
     const offset = here === 'peer' ? ref.offset : here.get(hex)
     if (fs !== null && offset !== undefined) {
-      const bytes = await this.readChecked(fs, { path: ref.path, offset }, ref)
-      if (bytes !== null) return bytes
+      const bytes = old === undefined ? await this.readChecked(fs, { path: ref.path, offset }, ref) : await old.read(offset, ref.size)
+      if (bytes !== null && (old === undefined || matches(bytes, ref.hash))) return bytes
     }
     const stored = await this.opts.store.get(ref.hash, ref.size)
     if (stored !== null || fs === null) return stored
     const seen = await this.opts.index.locate(hex)
-    return seen === null ? null : this.readChecked(fs, seen, ref)
+    if (seen === null) return null
+    const at = (await this.placesAt(seen)).get(hex)
+    return at === undefined ? null : this.readChecked(fs, { path: seen, offset: at }, ref)
   }
 
-  private async readChecked(fs: FolderFs, place: ChunkLocation, ref: ChunkRef): Promise<Buffer | null> {
+  private async readChecked(fs: FolderFs, place: { path: string; offset: number }, ref: ChunkRef): Promise<Buffer | null> {
     const bytes = await fs.readAt(place.path, place.offset, ref.size).catch(() => null)
     return bytes !== null && matches(bytes, ref.hash) ? bytes : null
   }
@@ -147,24 +157,35 @@ export class FileContent {
   // for the archive while that file holds it.
   private async livesElsewhere(ref: ChunkRef): Promise<boolean> {
     const seen = await this.opts.index.locate(ref.hash.toString('hex'))
-    return seen !== null && seen.path !== ref.path
+    return seen !== null && seen !== ref.path
   }
 
-  private async placesAt(path: string): Promise<Map<string, number> | null> {
-    const text = await this.opts.index.manifest(path)
-    const chunks = text === null ? null : parseOwn(text)
-    return chunks === null ? null : new Map(refsOf(chunks, path).map((ref) => [ref.hash.toString('hex'), ref.offset]))
+  // Where the file recorded at a path holds each of its chunks, by hash.
+  private async placesAt(path: string): Promise<Map<string, number>> {
+    const chunks = await this.listAt(path)
+    return new Map(chunks === null ? [] : refsOf(chunks, path).map((ref) => [ref.hash.toString('hex'), ref.offset]))
   }
 
   // The chunks of the file this device recorded at a path (`size` bytes), as place() left them.
   private async chunksHere(path: string, size: number): Promise<Chunk[] | null> {
-    if (size >= CHUNK_MIN) {
-      const text = await this.opts.index.manifest(path)
-      return text === null ? null : parseOwn(text)
-    }
+    if (size >= CHUNK_MIN) return this.listAt(path)
     if (size === 0) return []
     const bytes = await this.opts.disk()?.readAt(path, 0, size)
     return bytes == null ? null : [{ hash: createHash('sha256').update(bytes).digest(), size }]
+  }
+
+  // The list place() recorded, read back from its version (a rename's 16,000
+  // lookups all land on the same one: the last few are kept decoded).
+  private async listAt(path: string): Promise<Chunk[] | null> {
+    const cached = this.lists.get(path)
+    if (cached !== undefined) return cached
+    const ref = await this.opts.index.manifest(path)
+    if (ref === null) return null
+    const meta = { device: '', mtime: 0, executable: false, kind: 'file' as const, vv: {}, format: 2 as const, size: ref.size }
+    const version = { writer: ref.writer, meta: ref.text === undefined ? meta : { ...meta, manifest: ref.text }, blob: ref.blob ?? null }
+    const chunks = await this.chunksOf(version).catch(() => null) // a list gone or damaged: nothing here to build on
+    if (chunks !== null) this.lists.set(path, chunks)
+    return chunks
   }
 }
 
@@ -172,13 +193,41 @@ function matches(bytes: Uint8Array, hash: Buffer): boolean {
   return createHash('sha256').update(bytes).digest().equals(hash)
 }
 
-// What place() wrote into this device's own index ("size:base64"); a damaged one is just not used.
-function parseOwn(stored: string): Chunk[] | null {
-  const colon = stored.indexOf(':')
+// Hands out what `source` yields, then lets go of what it read from, however
+// the caller stops (never started, nothing was opened).
+async function* closing<T>(source: AsyncGenerator<T>, close: () => Promise<void>): AsyncGenerator<T> {
   try {
-    return manifestFromText(stored.slice(colon + 1), Number(stored.slice(0, colon)))
-  } catch {
-    return null
+    yield* source
+  } finally {
+    await close()
+  }
+}
+
+// The file a new version replaces, opened once for the chunks it lends (a
+// 1 GiB file lends 16,000: an open and a close each cost as much as the read).
+class OldFile {
+  private readonly fs: FolderFs | null
+  private readonly path: string
+  private opened: Promise<{ fd: number } | null> | null = null
+
+  constructor(fs: FolderFs | null, path: string) {
+    this.fs = fs
+    this.path = path
+  }
+
+  async read(offset: number, size: number): Promise<Buffer | null> {
+    this.opened ??= this.fs === null ? Promise.resolve(null) : this.fs.openFile(this.path).catch(() => null)
+    const file = await this.opened
+    if (file === null) return null
+    const buffer = Buffer.allocUnsafe(size)
+    const { bytesRead } = await io.read(file.fd, buffer, 0, size, offset).catch(() => ({ bytesRead: 0 }))
+    return bytesRead === size ? buffer : null
+  }
+
+  async close(): Promise<void> {
+    const file = await this.opened
+    this.opened = Promise.resolve(null)
+    if (file != null) await io.close(file.fd)
   }
 }
 
@@ -187,4 +236,25 @@ async function collect(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<
   const parts: Uint8Array[] = []
   for await (const part of source) parts.push(part)
   return Buffer.concat(parts)
+}
+
+// A few decoded chunk lists by path, the most recently used kept.
+class RecentLists {
+  private readonly byPath = new Map<string, Chunk[]>()
+
+  get(path: string): Chunk[] | undefined {
+    const found = this.byPath.get(path)
+    if (found !== undefined) this.set(path, found)
+    return found
+  }
+
+  set(path: string, chunks: Chunk[]): void {
+    this.byPath.delete(path)
+    this.byPath.set(path, chunks)
+    if (this.byPath.size > RECENT_LISTS) this.byPath.delete(this.byPath.keys().next().value!)
+  }
+
+  delete(path: string): void {
+    this.byPath.delete(path)
+  }
 }

@@ -14,9 +14,14 @@ import type Corestore from 'corestore'
 import type { VersionVector } from './version-vector'
 import { isConflictCopy } from './conflict-name'
 
-export interface ChunkLocation {
-  path: string
-  offset: number
+// Where the chunk list of the content a file record describes is: the
+// version's own (inline text, or its writer's blob). Not the list itself: a
+// 1 GiB file's is half a megabyte, and every version would add one here.
+export interface ManifestRef {
+  writer: string
+  size: number
+  text?: string
+  blob?: { byteOffset: number; blockOffset: number; blockLength: number; byteLength: number }
 }
 
 export interface IndexRecord {
@@ -30,11 +35,11 @@ export interface IndexRecord {
 const PATH = 'p:'
 const WRITER = 'w:'
 const CONFLICT = 'c:'
-// The chunk list of the content a file record describes, as base64 (see
-// file-content), and where on this disk a chunk was last seen: what lets a
-// pull take bytes from an old version or another file instead of the wire.
-// Both can be stale (the file changed since): whoever reads a chunk through
-// them checks its hash first.
+// Where the chunk list of the content a file record describes is (see
+// file-content), and which file a chunk was last seen in: what lets a pull
+// take bytes from an old version or another file instead of the wire. Both
+// can be stale (the file changed since): whoever reads a chunk through them
+// checks its hash first.
 const MANIFEST = 'm:'
 const LOCATION = 'l:'
 // The totals as of the last flush, written in the same batch as the records they
@@ -121,22 +126,24 @@ export class LocalIndex {
     return (await this.bee.get(key))?.value
   }
 
-  async manifest(path: string): Promise<string | null> {
-    return ((await this.read(MANIFEST + path)) as string | undefined) ?? null
+  async manifest(path: string): Promise<ManifestRef | null> {
+    const found = (await this.read(MANIFEST + path)) as ManifestRef | undefined
+    return typeof found === 'object' && found !== null && typeof found.writer === 'string' ? found : null
   }
 
-  // null forgets it (a directory or a deletion now, or content not chunked yet).
-  setManifest(path: string, text: string | null): void {
-    this.pending.set(MANIFEST + path, text)
+  // null forgets it (a directory or a deletion now, or a file too small to need one).
+  setManifest(path: string, ref: ManifestRef | null): void {
+    this.pending.set(MANIFEST + path, ref)
   }
 
-  async locate(hashHex: string): Promise<ChunkLocation | null> {
-    const found = (await this.read(LOCATION + hashHex)) as ChunkLocation | undefined
-    return found !== undefined && typeof found.path === 'string' && Number.isSafeInteger(found.offset) ? found : null
+  // The file where a chunk was last seen (its manifest says where in it).
+  async locate(hashHex: string): Promise<string | null> {
+    const found = await this.read(LOCATION + hashHex)
+    return typeof found === 'string' ? found : null
   }
 
-  setLocation(hashHex: string, location: ChunkLocation): void {
-    this.pending.set(LOCATION + hashHex, location)
+  setLocation(hashHex: string, path: string): void {
+    this.pending.set(LOCATION + hashHex, path)
   }
 
   private count(path: string, record: IndexRecord, sign: 1 | -1): void {

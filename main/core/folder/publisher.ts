@@ -119,7 +119,7 @@ export class Publisher {
       const blob = inline ? null : await staged.blobs.put(manifest)
       await this.stageEntry(path, { executable, blob, metadata: meta }, size)
       this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, vv: meta.vv }, record)
-      this.ctx.content.place(path, chunks)
+      await this.ctx.content.place(path, { writer: this.ctx.drives.ownKey, meta, blob }, chunks)
     })
     return 'file'
   }
@@ -128,7 +128,7 @@ export class Publisher {
     const keep = this.ctx.keepsOwn()
     const chunks: Chunk[] = []
     for await (const chunk of chunkFile(fd, { size })) {
-      if (keep) await this.ctx.store.put(chunk.hash, chunk.bytes)
+      if (keep) await this.ctx.store.put(chunk.hash, chunk.bytes, { hashed: true })
       chunks.push({ hash: chunk.hash, size: chunk.size })
     }
     return chunks
