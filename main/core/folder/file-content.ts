@@ -104,6 +104,13 @@ export class FileContent {
     for (const c of chunks) if (!before.has(c.hash.toString('hex'))) index.setLocation(c.hash.toString('hex'), path)
   }
 
+  // The chunks (by hash) of the version recorded at a path when `writer` wrote
+  // it (and it is big enough to have a record); empty otherwise.
+  async heldAt(path: string, writer: string): Promise<Set<string>> {
+    if ((await this.opts.index.manifest(path))?.writer !== writer) return new Set()
+    return new Set((await this.listAt(path))?.map((c) => c.hash.toString('hex')))
+  }
+
   forget(path: string): void {
     this.opts.index.setManifest(path, null)
     this.lists.delete(path)
@@ -163,7 +170,8 @@ export class FileContent {
   // Where the file recorded at a path holds each of its chunks, by hash.
   private async placesAt(path: string): Promise<Map<string, number>> {
     const chunks = await this.listAt(path)
-    return new Map(chunks === null ? [] : refsOf(chunks, path).map((ref) => [ref.hash.toString('hex'), ref.offset]))
+    if (chunks === null) return new Map()
+    return this.lists.places(path) ?? new Map(refsOf(chunks, path).map((ref) => [ref.hash.toString('hex'), ref.offset]))
   }
 
   // The chunks of the file this device recorded at a path (`size` bytes), as place() left them.
@@ -238,19 +246,29 @@ async function collect(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<
   return Buffer.concat(parts)
 }
 
-// A few decoded chunk lists by path, the most recently used kept.
+// A few decoded chunk lists by path, the most recently used kept, each with
+// where its chunks lie (built once: a lookup per chunk of a 1 GiB rename).
 class RecentLists {
-  private readonly byPath = new Map<string, Chunk[]>()
+  private readonly byPath = new Map<string, { chunks: Chunk[]; places: Map<string, number> | null }>()
 
   get(path: string): Chunk[] | undefined {
     const found = this.byPath.get(path)
-    if (found !== undefined) this.set(path, found)
-    return found
+    if (found === undefined) return undefined
+    this.byPath.delete(path)
+    this.byPath.set(path, found)
+    return found.chunks
+  }
+
+  places(path: string): Map<string, number> | undefined {
+    const found = this.byPath.get(path)
+    if (found === undefined) return undefined
+    found.places ??= new Map(refsOf(found.chunks, path).map((ref) => [ref.hash.toString('hex'), ref.offset]))
+    return found.places
   }
 
   set(path: string, chunks: Chunk[]): void {
     this.byPath.delete(path)
-    this.byPath.set(path, chunks)
+    this.byPath.set(path, { chunks, places: null })
     if (this.byPath.size > RECENT_LISTS) this.byPath.delete(this.byPath.keys().next().value!)
   }
 

@@ -104,7 +104,7 @@ export class Publisher {
     const { fd, stats } = await this.ctx.fs.openFile(path)
     let chunks: Chunk[]
     try {
-      chunks = await this.chunk(fd, stats.size)
+      chunks = await this.chunk(path, fd, stats.size)
     } finally {
       await io.close(fd)
     }
@@ -124,11 +124,15 @@ export class Publisher {
     return 'file'
   }
 
-  private async chunk(fd: number, size: number): Promise<Chunk[]> {
+  // Chunks of the previous version here, when this device wrote it, are in
+  // the store already (the sweep keeps every current version's): a 1 GiB
+  // file edited in one place stores and checks only what changed.
+  private async chunk(path: string, fd: number, size: number): Promise<Chunk[]> {
     const keep = this.ctx.keepsOwn()
+    const before = keep ? await this.ctx.content.heldAt(path, this.ctx.drives.ownKey) : new Set<string>()
     const chunks: Chunk[] = []
     for await (const chunk of chunkFile(fd, { size })) {
-      if (keep) await this.ctx.store.put(chunk.hash, chunk.bytes, { hashed: true })
+      if (keep && !before.has(chunk.hash.toString('hex'))) await this.ctx.store.put(chunk.hash, chunk.bytes, { hashed: true })
       chunks.push({ hash: chunk.hash, size: chunk.size })
     }
     return chunks
