@@ -73,14 +73,14 @@ export class FileContent {
   async read(version: Version, chunks: Chunk[] | null, path: string, signal?: AbortSignal): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
     if (chunks === null) return this.opts.drives.bytes(version.writer, version.blob)
     const here = await this.placesAt(path)
-    const old = new OldFile(this.opts.disk(), path)
+    const files = new OpenFiles(this.opts.disk())
     const chunksInOrder = fetchInOrder(this.opts.folderId, refsOf(chunks, path), {
       ...(signal === undefined ? {} : { signal }),
-      local: (ref) => this.find(ref, here, old),
+      local: (ref) => this.find(ref, here, files),
       sources: () => this.opts.sources(),
       onlying: (peer) => this.opts.onlying(peer, path)
     })
-    return closing(chunksInOrder, () => old.close())
+    return closing(chunksInOrder, () => files.close())
   }
 
   // What a peer asking for a chunk is given: only bytes that match its hash.
@@ -139,25 +139,23 @@ export class FileContent {
   // built at ref.path, where the file there now holds each chunk (by hash);
   // for a peer, 'peer': its own version of the file holds it where it says.
   // Then the chunk store, then the file where the chunk was last seen.
-  private async find(ref: ChunkRef, here: Map<string, number> | 'peer', old?: OldFile): Promise<Buffer | null> {
+  private async find(ref: ChunkRef, here: Map<string, number> | 'peer', files?: OpenFiles): Promise<Buffer | null> {
     const fs = this.opts.disk()
     const hex = ref.hash.toString('hex')
     const offset = here === 'peer' ? ref.offset : here.get(hex)
+    const read = async (path: string, at: number): Promise<Buffer | null> => {
+      const bytes = files === undefined ? await fs!.readAt(path, at, ref.size).catch(() => null) : await files.read(path, at, ref.size)
+      return bytes !== null && matches(bytes, ref.hash) ? bytes : null
+    }
     if (fs !== null && offset !== undefined) {
-      const bytes = old === undefined ? await this.readChecked(fs, { path: ref.path, offset }, ref) : await old.read(offset, ref.size)
-      if (bytes !== null && (old === undefined || matches(bytes, ref.hash))) return bytes
+      const bytes = await read(ref.path, offset)
+      if (bytes !== null) return bytes
     }
     const stored = await this.opts.store.get(ref.hash, ref.size)
     if (stored !== null || fs === null) return stored
     const seen = await this.opts.index.locate(hex)
-    if (seen === null) return null
-    const at = (await this.placesAt(seen)).get(hex)
-    return at === undefined ? null : this.readChecked(fs, { path: seen, offset: at }, ref)
-  }
-
-  private async readChecked(fs: FolderFs, place: { path: string; offset: number }, ref: ChunkRef): Promise<Buffer | null> {
-    const bytes = await fs.readAt(place.path, place.offset, ref.size).catch(() => null)
-    return bytes !== null && matches(bytes, ref.hash) ? bytes : null
+    const at = seen === null ? undefined : (await this.placesAt(seen)).get(hex)
+    return at === undefined ? null : read(seen!, at)
   }
 
   // Last seen in another file here (the file was renamed or copied): no copy
@@ -211,21 +209,24 @@ async function* closing<T>(source: AsyncGenerator<T>, close: () => Promise<void>
   }
 }
 
-// The file a new version replaces, opened once for the chunks it lends (a
-// 1 GiB file lends 16,000: an open and a close each cost as much as the read).
-class OldFile {
+// The files a new version takes chunks from (the one it replaces, one it was
+// renamed or copied from), each opened once: a 1 GiB file lends 16,000
+// chunks, and an open and a close cost as much as each read.
+class OpenFiles {
   private readonly fs: FolderFs | null
-  private readonly path: string
-  private opened: Promise<{ fd: number } | null> | null = null
+  private readonly open = new Map<string, Promise<{ fd: number } | null>>()
 
-  constructor(fs: FolderFs | null, path: string) {
+  constructor(fs: FolderFs | null) {
     this.fs = fs
-    this.path = path
   }
 
-  async read(offset: number, size: number): Promise<Buffer | null> {
-    this.opened ??= this.fs === null ? Promise.resolve(null) : this.fs.openFile(this.path).catch(() => null)
-    const file = await this.opened
+  async read(path: string, offset: number, size: number): Promise<Buffer | null> {
+    let opened = this.open.get(path)
+    if (opened === undefined) {
+      opened = this.fs === null ? Promise.resolve(null) : this.fs.openFile(path).catch(() => null)
+      this.open.set(path, opened)
+    }
+    const file = await opened
     if (file === null) return null
     const buffer = Buffer.allocUnsafe(size)
     const { bytesRead } = await io.read(file.fd, buffer, 0, size, offset).catch(() => ({ bytesRead: 0 }))
@@ -233,9 +234,9 @@ class OldFile {
   }
 
   async close(): Promise<void> {
-    const file = await this.opened
-    this.opened = Promise.resolve(null)
-    if (file != null) await io.close(file.fd)
+    const opened = [...this.open.values()]
+    this.open.clear()
+    for (const file of await Promise.all(opened)) if (file !== null) await io.close(file.fd)
   }
 }
 
