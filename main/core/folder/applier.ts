@@ -1,9 +1,9 @@
 // Applies the merged state of one path to the disk: the winner's bytes
 // (gathered by chunk, see file-content) written atomically with its mtime and
 // mode, the version it replaces or deletes archived first when the folder
-// keeps history, a deletion removing only what this
-// device knew was there, and, where this device's own version lost a
-// conflict, that version kept beside it as a conflict copy. A local edit not
+// keeps history, a deletion removing only what this device knew was there,
+// and, where this device's own version lost a conflict, that version kept
+// beside it as a conflict copy. A local edit not
 // yet published is published first, so that it takes part in the merge
 // instead of being overwritten.
 //
