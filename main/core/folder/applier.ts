@@ -133,7 +133,7 @@ export class Applier {
       if (record?.kind === 'directory' && !rmdir) return { kind: 'later' }
       if (record?.kind === 'file') await this.archive(path, null, record.size)
       if (record?.kind === 'file') await fs.remove(path, record)
-      this.ctx.content.forget(path)
+      this.ctx.content.forget(path, record)
       if (record?.kind === 'directory') await fs.rmdirIfEmpty(path)
       index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv }, record)
       if (record?.kind === 'file' || record?.kind === 'directory') await this.removeDeletedParents(path)
@@ -143,7 +143,7 @@ export class Applier {
       // A file here lost to the directory (or was displaced by what is inside it): its bytes are in its writer's drive, or a conflict copy.
       if (disk?.type === 'file' && record?.kind === 'file') await this.archive(path, null, record.size)
       if (disk?.type === 'file') await fs.remove(path, disk)
-      this.ctx.content.forget(path)
+      this.ctx.content.forget(path, record)
       await fs.mkdir(path)
       index.put(path, { kind: 'directory', size: 0, mtimeMs: 0, vv, ino: (await fs.stat(path))?.ino ?? 0 }, record)
       return { kind: 'directory' }
@@ -157,8 +157,8 @@ export class Applier {
     if (replaces !== null && record?.kind === 'file') await this.archive(path, chunks, record.size)
     const written = await fs.writeFile(path, await content.read(winner, chunks, path), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
     index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, vv }, record)
-    if (chunks === null) content.forget(path)
-    else await content.place(path, winner, chunks)
+    if (chunks === null) content.forget(path, record)
+    else await content.place(path, winner, chunks, record)
     return { kind: 'file', bytes: written.size }
   }
 

@@ -18,7 +18,7 @@ import { CHUNK_MIN } from './chunker'
 import { io } from './disk-io'
 import type { FolderDrives } from './folder-drives'
 import type { FolderFs } from './folder-fs'
-import type { LocalIndex } from './local-index'
+import type { IndexRecord, LocalIndex } from './local-index'
 import { decodeManifest, manifestFromText, refsOf } from './manifest'
 import type { Candidate } from './merge'
 
@@ -93,10 +93,11 @@ export class FileContent {
   // chunks the file did not hold before, that it holds them now. A file under
   // CHUNK_MIN is one chunk, found by reading it whole: it gets no record (one
   // more index key per file made sharing many small files twice as slow).
-  async place(path: string, version: Version, chunks: Chunk[]): Promise<void> {
+  // `previous` is the record this replaces (null for none).
+  async place(path: string, version: Version, chunks: Chunk[], previous: IndexRecord | null): Promise<void> {
     const { index } = this.opts
     const { size, manifest } = version.meta
-    if (size < CHUNK_MIN) return this.forget(path)
+    if (size < CHUNK_MIN) return this.forget(path, previous)
     const before = new Set((await this.chunksHere(path, size))?.map((c) => c.hash.toString('hex')))
     const blob = version.blob ?? undefined
     index.setManifest(path, { writer: version.writer, size, ...(manifest === undefined ? { blob } : { text: manifest }) })
@@ -111,9 +112,11 @@ export class FileContent {
     return new Set((await this.listAt(path))?.map((c) => c.hash.toString('hex')))
   }
 
-  forget(path: string): void {
-    this.opts.index.setManifest(path, null)
+  // Drops the chunk record at a path; only a file big enough had one (a
+  // removal of a key that never was costs a tree walk per small file).
+  forget(path: string, previous: IndexRecord | null): void {
     this.lists.delete(path)
+    if (previous?.kind === 'file' && previous.size >= CHUNK_MIN) this.opts.index.setManifest(path, null)
   }
 
   // Keeps the chunks of the file at `path` that `next` (the version replacing

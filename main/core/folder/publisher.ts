@@ -14,7 +14,7 @@
 import type Hyperdrive from 'hyperdrive'
 import type { BlobsBatch, BlobId } from 'hyperdrive'
 import type { Chunk } from './chunk-ref'
-import { chunkFile } from './chunker'
+import { CHUNK_MIN, chunkFile } from './chunker'
 import type { ChunkStore } from './chunk-store'
 import { io } from './disk-io'
 import type { FileContent } from './file-content'
@@ -119,7 +119,7 @@ export class Publisher {
       const blob = inline ? null : await staged.blobs.put(manifest)
       await this.stageEntry(path, { executable, blob, metadata: meta }, size)
       this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, vv: meta.vv }, record)
-      await this.ctx.content.place(path, { writer: this.ctx.drives.ownKey, meta, blob }, chunks)
+      await this.ctx.content.place(path, { writer: this.ctx.drives.ownKey, meta, blob }, chunks, record)
     })
     return 'file'
   }
@@ -129,7 +129,8 @@ export class Publisher {
   // file edited in one place stores and checks only what changed.
   private async chunk(path: string, fd: number, size: number): Promise<Chunk[]> {
     const keep = this.ctx.keepsOwn()
-    const before = keep ? await this.ctx.content.heldAt(path, this.ctx.drives.ownKey) : new Set<string>()
+    // (Only a file big enough has a record: asking for one per small file cost the first share of 100,000 files half again.)
+    const before = keep && size >= CHUNK_MIN ? await this.ctx.content.heldAt(path, this.ctx.drives.ownKey) : new Set<string>()
     const chunks: Chunk[] = []
     for await (const chunk of chunkFile(fd, { size })) {
       if (keep && !before.has(chunk.hash.toString('hex'))) await this.ctx.store.put(chunk.hash, chunk.bytes, { hashed: true })
@@ -145,7 +146,7 @@ export class Publisher {
     await this.locked(async () => {
       await this.stageEntry(path, { executable: false, blob: null, metadata: meta }, 0)
       this.ctx.index.put(path, { kind, size: 0, mtimeMs: 0, vv: meta.vv, ...(ino === undefined ? {} : { ino }) }, record)
-      this.ctx.content.forget(path)
+      this.ctx.content.forget(path, record)
     })
     return kind
   }
