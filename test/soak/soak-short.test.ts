@@ -22,7 +22,7 @@ test(
       weights: DEFAULT_WEIGHTS,
       settleMs: 90_000,
       rmRootHoldMs: 4_000,
-      maxFailedRounds: 1,
+      maxFailedRounds: 3, // the runner counts a late agreement as a failed round; this test judges each round itself (summary)
       timeLimitMs: 12 * 60_000,
       build: true,
       keep: false,
