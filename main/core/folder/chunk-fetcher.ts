@@ -2,10 +2,9 @@
 // from every connected peer at once, and handed out in order, each verified
 // against its hash. A window of requests runs ahead of what the caller has
 // taken; each peer has a few in flight, so a faster one simply takes more.
-import { createHash } from 'crypto'
 import { setMaxListeners } from 'events'
 import { HyperfoldError } from '../../../contract/errors'
-import type { ChunkRef, ChunkSource } from './chunk-ref'
+import { type ChunkRef, type ChunkSource, chunkHash } from './chunk-ref'
 
 // Bytes asked for (or held) ahead of the caller: enough to keep several peers
 // busy, little enough for the puller's sixteen files at once.
@@ -49,7 +48,7 @@ export async function* fetchInOrder(folderId: string, refs: ChunkRef[], opts: Fe
 }
 
 export function verifies(bytes: Buffer, ref: ChunkRef): boolean {
-  return bytes.byteLength === ref.size && createHash('sha256').update(bytes).digest().equals(ref.hash)
+  return bytes.byteLength === ref.size && chunkHash(bytes).equals(ref.hash)
 }
 
 class Fetch {

@@ -3,6 +3,8 @@
 // and chunk stores, and move between devices by hash (see chunk-fetcher).
 // These are the shapes every part of that path shares.
 
+import { createHash } from 'crypto'
+
 // The largest chunk any device may name or send: above the chunker's own
 // maximum, so that its parameters can change without a protocol change.
 export const MAX_CHUNK_BYTES = 4 << 20
@@ -27,4 +29,9 @@ export interface ChunkRef extends Chunk {
 export interface ChunkSource {
   readonly name: string // a device id, or 'local'
   request(folderId: string, ref: ChunkRef, signal?: AbortSignal): Promise<Buffer | null>
+}
+
+// The name of a chunk's bytes.
+export function chunkHash(bytes: Uint8Array): Buffer {
+  return createHash('sha256').update(bytes).digest()
 }

@@ -2,11 +2,10 @@
 // <dir>/<first 2 hex>/<64 hex>. Every read checks the hash, so a chunk torn
 // by a crash or damaged on the disk is dropped, never used. One store per
 // directory per process: the data dir lock sees to it.
-import { createHash } from 'crypto'
 import fs from 'fs/promises'
 import path from 'path'
 import { HyperfoldError } from '../../../contract/errors'
-import { HASH_BYTES } from './chunk-ref'
+import { HASH_BYTES, chunkHash } from './chunk-ref'
 import { io } from './disk-io'
 
 const CHUNK_NAME = /^[0-9a-f]{64}$/
@@ -40,7 +39,7 @@ export class ChunkStore {
       if (isCode(err, 'ENOENT')) return null
       throw err
     }
-    if ((size !== undefined && bytes.length !== size) || !sha256(bytes).equals(hash)) {
+    if ((size !== undefined && bytes.length !== size) || !chunkHash(bytes).equals(hash)) {
       await fs.rm(file, { force: true })
       return null
     }
@@ -51,7 +50,7 @@ export class ChunkStore {
   // `hashed`: the caller has just computed `hash` from these very bytes (the
   // publisher's chunker), so a second pass over them proves nothing.
   async put(hash: Buffer, bytes: Uint8Array, opts: { hashed?: boolean } = {}): Promise<boolean> {
-    if (hash.length !== HASH_BYTES || (opts.hashed !== true && !sha256(bytes).equals(hash))) {
+    if (hash.length !== HASH_BYTES || (opts.hashed !== true && !chunkHash(bytes).equals(hash))) {
       throw new HyperfoldError('PEER_DATA_INVALID', 'A chunk does not match its hash.')
     }
     const hex = hash.toString('hex')
@@ -146,10 +145,6 @@ export class ChunkStore {
     const hex = hash.toString('hex')
     return path.join(this.dir, hex.slice(0, 2), hex)
   }
-}
-
-function sha256(bytes: Uint8Array): Buffer {
-  return createHash('sha256').update(bytes).digest()
 }
 
 async function listDir(dir: string): Promise<string[]> {

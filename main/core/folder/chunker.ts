@@ -10,8 +10,8 @@
 // parameters, the masks and the gear table below must never change; a change
 // is a new protocol version.
 import { createHash } from 'crypto'
-import { io } from './disk-io'
-import type { Chunk } from './chunk-ref'
+import { readFull } from './disk-io'
+import { type Chunk, chunkHash } from './chunk-ref'
 
 export const CHUNK_MIN = 16 << 10
 export const CHUNK_AVG = 64 << 10
@@ -79,7 +79,7 @@ export async function* chunkFile(fd: number, opts: { signal?: AbortSignal; size?
       const size = chunkLength(slab, start, filled)
       const bytes = Buffer.allocUnsafe(size)
       slab.copy(bytes, 0, start, start + size)
-      const hash = createHash('sha256').update(bytes).digest()
+      const hash = chunkHash(bytes)
       yield { hash, size, offset: offset + start, bytes }
       signal?.throwIfAborted()
       start += size
@@ -110,17 +110,6 @@ function chunkLength(data: Uint8Array, start: number, end: number): number {
     if ((h & MASK_LOOSE) === 0) return i + 1 - start
   }
   return last - start
-}
-
-// fs.read may return fewer bytes than asked before the end of the file.
-async function readFull(fd: number, buf: Buffer, at: number, length: number, position: number): Promise<number> {
-  let total = 0
-  while (total < length) {
-    const { bytesRead } = await io.read(fd, buf, at + total, length - total, position + total)
-    if (bytesRead === 0) break
-    total += bytesRead
-  }
-  return total
 }
 
 function gearTable(): Uint32Array {

@@ -19,3 +19,15 @@ export const io = {
   lstat: promisify(fs.lstat),
   mkdir: promisify(fs.mkdir)
 }
+
+// Reads until `length` bytes are in or the file ends (fs.read may return fewer
+// before its end); returns how many came.
+export async function readFull(fd: number, buffer: Buffer, at: number, length: number, position: number): Promise<number> {
+  let total = 0
+  while (total < length) {
+    const { bytesRead } = await io.read(fd, buffer, at + total, length - total, position + total)
+    if (bytesRead === 0) break
+    total += bytesRead
+  }
+  return total
+}

@@ -9,13 +9,12 @@
 //
 // A replaced or deleted version's chunks that no longer live in a file go to
 // the chunk store (the history archive), when the folder keeps history.
-import { createHash } from 'crypto'
 import { HyperfoldError } from '../../../contract/errors'
-import type { Chunk, ChunkRef, ChunkSource } from './chunk-ref'
+import { type Chunk, type ChunkRef, type ChunkSource, chunkHash } from './chunk-ref'
 import { fetchInOrder } from './chunk-fetcher'
 import type { ChunkStore } from './chunk-store'
 import { CHUNK_MIN } from './chunker'
-import { io } from './disk-io'
+import { io, readFull } from './disk-io'
 import type { FolderDrives } from './folder-drives'
 import type { FolderFs } from './folder-fs'
 import type { IndexRecord, LocalIndex } from './local-index'
@@ -98,7 +97,7 @@ export class FileContent {
     const { index } = this.opts
     const { size, manifest } = version.meta
     if (size < CHUNK_MIN) return this.forget(path, previous)
-    const before = new Set((await this.chunksHere(path, size))?.map((c) => c.hash.toString('hex')))
+    const before = new Set((await this.listAt(path))?.map((c) => c.hash.toString('hex')))
     const blob = version.blob ?? undefined
     index.setManifest(path, { writer: version.writer, size, ...(manifest === undefined ? { blob } : { text: manifest }) })
     this.lists.set(path, chunks)
@@ -180,7 +179,7 @@ export class FileContent {
     if (size >= CHUNK_MIN) return this.listAt(path)
     if (size === 0) return []
     const bytes = await this.opts.disk()?.readAt(path, 0, size)
-    return bytes == null ? null : [{ hash: createHash('sha256').update(bytes).digest(), size }]
+    return bytes == null ? null : [{ hash: chunkHash(bytes), size }]
   }
 
   // The list place() recorded, read back from its version (a rename's 16,000
@@ -199,7 +198,7 @@ export class FileContent {
 }
 
 function matches(bytes: Uint8Array, hash: Buffer): boolean {
-  return createHash('sha256').update(bytes).digest().equals(hash)
+  return chunkHash(bytes).equals(hash)
 }
 
 // Hands out what `source` yields, then lets go of what it read from, however
@@ -232,8 +231,7 @@ class OpenFiles {
     const file = await opened
     if (file === null) return null
     const buffer = Buffer.allocUnsafe(size)
-    const { bytesRead } = await io.read(file.fd, buffer, 0, size, offset).catch(() => ({ bytesRead: 0 }))
-    return bytesRead === size ? buffer : null
+    return (await readFull(file.fd, buffer, 0, size, offset).catch(() => 0)) === size ? buffer : null
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import path from 'path'
 import { randomBytes } from 'crypto'
 import type { Readable } from 'stream'
 import { HyperfoldError, systemError } from '../../../contract/errors'
-import { io } from './disk-io'
+import { io, readFull } from './disk-io'
 import { FOLDER_MARKER, TEMP_PREFIX, foldCase, parseFolderPath, unsafePath } from './folder-path'
 import { sameMillisecond } from './publisher'
 
@@ -169,13 +169,7 @@ export class FolderFs {
     try {
       if (opened.stats.size < offset + size) return null
       const buffer = Buffer.allocUnsafe(size)
-      let done = 0
-      while (done < size) {
-        const { bytesRead } = await io.read(opened.fd, buffer, done, size - done, offset + done)
-        if (bytesRead === 0) return null
-        done += bytesRead
-      }
-      return buffer
+      return (await readFull(opened.fd, buffer, 0, size, offset)) === size ? buffer : null
     } finally {
       await io.close(opened.fd)
     }

@@ -91,10 +91,6 @@ export class SharedFolder extends ReadyResource {
     return this.content.serve(ref)
   }
 
-  private history(): FolderHistory {
-    return this.config.history
-  }
-
   // A folder that cannot start says why in its state (the folder list shows
   // it) and lets go of what it opened; the node runs on without it.
   protected override async _open(): Promise<void> {
@@ -215,7 +211,7 @@ export class SharedFolder extends ReadyResource {
     this.guard = guard
     this.local = await LocalSide.start({
       ...{ root, deviceId: this.opts.deviceId, drives: this.drives, index: this.index, receiveOnly: this.config.mode === 'receive-only', guard },
-      ...{ content: this.content, store: this.chunks, history: () => this.history() },
+      ...{ content: this.content, store: this.chunks, history: () => this.config.history },
       signal,
       onbatch: (paths) => {
         void this.queue.push(() => this.publishPaths(paths))
