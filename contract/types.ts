@@ -1,6 +1,8 @@
 // What the node reports, as every transport and the UI see it.
 
 export type ConnectionType = 'direct' | 'holepunched' | 'relayed'
+// Where a peer's file bytes travel: a direct TCP connection (the fast lane) or the Hyperswarm connection.
+export type PeerLane = 'tcp' | 'swarm'
 
 export interface Device {
   id: string
@@ -26,6 +28,7 @@ export interface Peer {
   topics: string[]
   address: string
   connection: ConnectionType
+  lane: PeerLane
   rttMs: number
   bytesIn: number
   bytesOut: number
@@ -47,6 +50,7 @@ export interface NodeStatus {
   peers: number
   startedAt: string
   version: string
+  fastLane: string[] // host:port where this device takes direct TCP connections from members; empty when off
 }
 
 export const FOLDER_MODES = ['send-receive', 'send-only', 'receive-only'] as const

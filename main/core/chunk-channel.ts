@@ -1,20 +1,27 @@
-// One protomux channel per (connection, topic) that moves chunks by hash. It
-// is opened only once the remote proved it knows the topic's keyphrase on this
-// connection, so a request on it comes from a member; what a member may read
-// is still decided by the serve handler (folders of this topic only).
+// One protomux channel per (connection, topic) that moves chunks by hash. On
+// the Hyperswarm connection it is opened only once the remote proved it knows
+// the topic's keyphrase there, so a request on it comes from a member. On a
+// fast lane (a direct TCP connection, see fast-lane) the channel proves
+// membership itself: its open carries the same proof, bound to the lane's own
+// handshake, and nothing is asked or answered until the remote's checks out.
+// What a member may read is still decided by the serve handler (folders of
+// this topic only).
 //
 // Both ends ask and answer. Every frame is raw bytes decoded here with bounds
 // (see wire-guard): a frame that breaks the protocol drops the connection.
 import Protomux, { type Channel, type Message } from 'protomux'
 import c from 'compact-encoding'
-import type { SwarmConnection } from 'hyperswarm'
+import type { Duplex } from 'stream'
 import { deviceIdOf } from './identity'
 import type { TopicKeys } from './keyphrase'
+import { createProof, verifyProof } from './membership'
+import { decodeProof } from './member-channel'
 import { type ChunkRef, type ChunkSource, HASH_BYTES, MAX_CHUNK_BYTES } from './folder/chunk-ref'
 import { type Decoded, refused } from './safe-json'
 import { guarded, isDropped, markDropped, raw } from './wire-guard'
 
 const PROTOCOL = 'hyperfold/chunks/v1'
+const LANE_PROTOCOL = 'hyperfold/lane-chunks/v1'
 export const MAX_FOLDER_ID_CHARS = 64
 export const MAX_PATH_BYTES = 4096
 // Reading a chunk is disk work: a few at once keep the disk busy, and the rest wait their turn.
@@ -45,7 +52,11 @@ export interface ChunkChannelHandlers {
 
 export interface ChunkChannelOptions {
   requestTimeoutMs?: number
+  lane?: boolean // on a fast lane: prove membership in the open, and ask for the remote's
 }
+
+// A Noise stream: a Hyperswarm connection or a fast lane.
+export type SecureStream = Duplex & { remotePublicKey: Buffer; publicKey: Buffer; handshakeHash: Buffer }
 
 interface Pending {
   size: number
@@ -57,11 +68,11 @@ export class ChunkChannel implements ChunkSource {
   // Chunk bytes only, as they were accepted or sent: for progress and tests.
   bytesReceived = 0
   bytesSent = 0
-  private readonly conn: SwarmConnection
+  private readonly conn: SecureStream
   private readonly keys: TopicKeys
   private readonly handlers: ChunkChannelHandlers
   private readonly timeoutMs: number
-  private readonly channel: Channel<null> | null
+  private readonly channel: Channel<Buffer> | null
   private readonly requestMsg: Message<Buffer> | null = null
   private readonly dataMsg: Message<Buffer> | null = null
   private readonly missingMsg: Message<Buffer> | null = null
@@ -70,16 +81,19 @@ export class ChunkChannel implements ChunkSource {
   private nextId = 0
   private serving = 0
   private ended = false
+  private proven: boolean // the remote proved membership: on Hyperswarm before this channel opened, on a lane in its open
 
-  constructor(conn: SwarmConnection, keys: TopicKeys, handlers: ChunkChannelHandlers, opts: ChunkChannelOptions = {}) {
+  constructor(conn: SecureStream, keys: TopicKeys, handlers: ChunkChannelHandlers, opts: ChunkChannelOptions = {}) {
     this.conn = conn
     this.keys = keys
     this.handlers = handlers
     this.timeoutMs = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
     this.name = deviceIdOf(conn.remotePublicKey)
-    this.channel = Protomux.from(conn).createChannel<null>({
-      protocol: PROTOCOL,
+    this.proven = opts.lane !== true
+    this.channel = Protomux.from(conn).createChannel<Buffer>({
+      protocol: opts.lane === true ? LANE_PROTOCOL : PROTOCOL,
       id: keys.channel,
+      ...(opts.lane === true ? { handshake: raw, onopen: (proof: Buffer) => guarded(conn, 'chunk channel', () => this.onproof(proof)) } : {}),
       onclose: () => this.onclose()
     })
     if (this.channel === null) {
@@ -90,7 +104,7 @@ export class ChunkChannel implements ChunkSource {
     this.requestMsg = this.channel.addMessage({ encoding: raw, onmessage: on((bytes) => this.onrequest(bytes)) })
     this.dataMsg = this.channel.addMessage({ encoding: raw, onmessage: on((bytes) => this.ondata(bytes)) })
     this.missingMsg = this.channel.addMessage({ encoding: raw, onmessage: on((bytes) => this.onmissing(bytes)) })
-    this.channel.open()
+    this.channel.open(opts.lane === true ? createProof(keys.auth, conn.handshakeHash, conn.publicKey) : undefined)
   }
 
   get topicId(): string {
@@ -101,9 +115,9 @@ export class ChunkChannel implements ChunkSource {
     return this.ended
   }
 
-  // Open on both ends, and so worth asking.
+  // Open on both ends, by a member, and so worth asking.
   get usable(): boolean {
-    return !this.ended && this.channel?.opened === true
+    return !this.ended && this.proven && this.channel?.opened === true
   }
 
   request(folderId: string, ref: ChunkRef, signal?: AbortSignal): Promise<Buffer | null> {
@@ -138,8 +152,17 @@ export class ChunkChannel implements ChunkSource {
     if (first) this.handlers.onclose()
   }
 
+  private onproof(bytes: Buffer): void {
+    const proof = decodeProof(bytes)
+    if (!proof.ok) return this.refuse(proof.reason)
+    if (!verifyProof(this.keys.auth, this.conn.handshakeHash, this.conn.remotePublicKey, proof.value)) {
+      return this.refuse('its membership proof on the direct connection is wrong')
+    }
+    this.proven = true
+  }
+
   private onrequest(bytes: Buffer): void {
-    if (isDropped(this.conn)) return
+    if (!this.admits()) return
     const request = decodeRequest(bytes)
     if (!request.ok) return this.refuse(request.reason)
     if (this.ended) return
@@ -149,7 +172,7 @@ export class ChunkChannel implements ChunkSource {
   }
 
   private ondata(bytes: Buffer): void {
-    if (isDropped(this.conn)) return
+    if (!this.admits()) return
     const data = decodeData(bytes)
     if (!data.ok) return this.refuse(data.reason)
     const p = this.answered(data.value.id)
@@ -163,7 +186,7 @@ export class ChunkChannel implements ChunkSource {
   }
 
   private onmissing(bytes: Buffer): void {
-    if (isDropped(this.conn)) return
+    if (!this.admits()) return
     const id = decodeMissing(bytes)
     if (!id.ok) return this.refuse(id.reason)
     this.answered(id.value)?.settle(null)
@@ -197,6 +220,12 @@ export class ChunkChannel implements ChunkSource {
     this.bytesSent += bytes.byteLength
     // A peer that asks and does not read holds this slot, not our memory.
     if (!this.dataMsg!.send(encodeData({ id, bytes }))) await drained(this.conn)
+  }
+
+  // protomux hands on messages only after the remote's open, so an unproven
+  // remote here is one whose proof failed: the rest of its frame is dropped.
+  private admits(): boolean {
+    return !isDropped(this.conn) && this.proven
   }
 
   private refuse(reason: string): void {
@@ -334,7 +363,7 @@ function withinBounds(folderId: string, ref: ChunkRef): boolean {
   )
 }
 
-function drained(conn: SwarmConnection): Promise<void> {
+function drained(conn: SecureStream): Promise<void> {
   if (conn.destroyed) return Promise.resolve()
   return new Promise((resolve) => {
     const done = () => {

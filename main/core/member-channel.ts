@@ -5,6 +5,7 @@
 // Every message is taken as raw bytes and decoded here, never by protomux:
 // protomux rethrows a decoder's SyntaxError or RangeError (safety-catch) out of
 // the process, so one bad frame from anyone who found the topic would kill the node.
+import { isIP } from 'net'
 import Protomux, { type Channel, type Message } from 'protomux'
 import c from 'compact-encoding'
 import { z } from 'zod'
@@ -12,6 +13,7 @@ import type { SwarmConnection } from 'hyperswarm'
 import type { TopicKeys } from './keyphrase'
 import { PROOF_BYTES, createProof, verifyProof } from './membership'
 import { Catalog, MAX_CATALOG_BYTES, decodeCatalog } from './catalog'
+import { type LaneAddress, MAX_OFFERED } from './fast-lane'
 import { type Decoded, decodeJsonMessage, refused } from './safe-json'
 import { guarded as guardedBy, isDropped, markDropped, raw } from './wire-guard'
 
@@ -24,10 +26,21 @@ export const MAX_HELLO_BYTES = 4096
 export const Hello = z.object({ name: z.string().max(64) })
 type Hello = z.infer<typeof Hello>
 
+// Where this device takes fast-lane connections (see fast-lane): IP addresses only, never names to resolve.
+export const LaneOffer = z.object({
+  addresses: z
+    .array(z.object({ host: z.string().max(45).refine((host) => isIP(host) !== 0, 'not an IP address'), port: z.number().int().min(1).max(65535) }))
+    .max(MAX_OFFERED)
+})
+type LaneOffer = z.infer<typeof LaneOffer>
+const MAX_LANE_OFFER_BYTES = 1024
+
 export interface MemberChannelHandlers {
   deviceName(): string
+  laneOffer(): LaneAddress[]
   onmember(name: string): void
   oncatalog(catalog: Catalog): void
+  onlane(addresses: LaneAddress[]): void
   onrefused(reason: string): void
   onclose(): void
 }
@@ -39,6 +52,7 @@ export class MemberChannel {
   private readonly channel: Channel<Buffer> | null
   private readonly hello: Message<Buffer> | null = null
   private readonly catalog: Message<Buffer> | null = null
+  private readonly lane: Message<Buffer> | null = null
   private verified = false
 
   constructor(conn: SwarmConnection, keys: TopicKeys, handlers: MemberChannelHandlers) {
@@ -55,6 +69,7 @@ export class MemberChannel {
     if (this.channel === null) return
     this.hello = this.channel.addMessage({ encoding: raw, onmessage: (bytes) => guarded(conn, () => this.onhello(bytes)) })
     this.catalog = this.channel.addMessage({ encoding: raw, onmessage: (bytes) => guarded(conn, () => this.oncatalog(bytes)) })
+    this.lane = this.channel.addMessage({ encoding: raw, onmessage: (bytes) => guarded(conn, () => this.onlane(bytes)) })
     this.channel.open(createProof(keys.auth, conn.handshakeHash, conn.publicKey))
   }
 
@@ -68,6 +83,11 @@ export class MemberChannel {
 
   get topicId(): string {
     return this.keys.id
+  }
+
+  // Whether the remote proved it knows this topic's keyphrase on this connection.
+  get proven(): boolean {
+    return this.verified
   }
 
   sendName(name: string): void {
@@ -93,6 +113,8 @@ export class MemberChannel {
     }
     this.verified = true
     this.sendName(this.handlers.deviceName())
+    const addresses = this.handlers.laneOffer()
+    if (addresses.length > 0) this.lane?.send(encodeMessage({ addresses } satisfies LaneOffer))
   }
 
   private onhello(bytes: Buffer): void {
@@ -107,6 +129,13 @@ export class MemberChannel {
     const catalog = decodeCatalog(bytes)
     if (!catalog.ok) return this.refuse(catalog.reason)
     this.handlers.oncatalog(catalog.value)
+  }
+
+  private onlane(bytes: Uint8Array): void {
+    if (!this.admits()) return
+    const offer = decodeJsonMessage(bytes, MAX_LANE_OFFER_BYTES, LaneOffer, 'fast-lane offer')
+    if (!offer.ok) return this.refuse(offer.reason)
+    this.handlers.onlane(offer.value.addresses)
   }
 
   // Whether a message may be read at all: only from a peer whose proof checked

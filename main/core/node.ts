@@ -3,17 +3,20 @@
 import ReadyResource from 'ready-resource'
 import Corestore from 'corestore'
 import type { SwarmConnection } from 'hyperswarm'
+import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type { Device, EventMessage, EventName, EventPayload, JoinedTopic, NodeStatus, Peer, Topic } from '../../contract'
 import { HyperfoldError, errors } from '../../contract/errors'
-import { type Bootstrap, formatBootstrap } from './bootstrap'
+import { type Bootstrap, formatBootstrap, isLoopbackOnly } from './bootstrap'
 import { ChunkChannel } from './chunk-channel'
 import type { ChunkSource } from './folder/chunk-ref'
 import { DataDir } from './data-dir'
+import { FastLane, type LaneAddress } from './fast-lane'
 import { type Identity, deviceIdOf, loadIdentity } from './identity'
 import { deriveTopicKeys, generateKeyphrase, keyphraseWarning, normalizeKeyphrase } from './keyphrase'
 import { MemberChannel } from './member-channel'
 import { Network } from './network'
 import { NodeState, type StoredTopic } from './node-state'
+import { PeerLane } from './peer-lane'
 import { PeerTable } from './peer-table'
 import { type JoinedTopicEntry, TopicRegistry, describeTopic } from './topic-registry'
 import { VERSION } from './version'
@@ -30,6 +33,9 @@ export interface NodeOptions {
   // Required on purpose: 'public' must be chosen, never fallen into.
   bootstrap: Bootstrap
   membershipTimeoutMs?: number
+  // Direct TCP connections to member peers for bulk bytes (see fast-lane):
+  // on by default on any free port; false neither listens nor dials.
+  fastLane?: false | { port?: number; announce?: LaneAddress[] }
   log?: (line: string) => void
 }
 
@@ -38,6 +44,8 @@ interface Session {
   chunks: Map<string, ChunkChannel> // by topic, once the peer proved membership there
   timer: NodeJS.Timeout
   replicating: boolean
+  lane: PeerLane | null
+  dialing: boolean
 }
 
 export class HyperfoldNode extends ReadyResource {
@@ -51,6 +59,7 @@ export class HyperfoldNode extends ReadyResource {
   private identity: Identity | null = null
   private store: Corestore | null = null
   private network: Network | null = null
+  private fastLane: FastLane | null = null
   private folderSet: Folders | null = null
   private statsTimer: NodeJS.Timeout | null = null
 
@@ -99,6 +108,7 @@ export class HyperfoldNode extends ReadyResource {
         }
       })
       await this.network.ready()
+      await this.listenFastLane()
       await Promise.all(this.state.topics.map((stored) => this.startTopic(stored)))
       this.statsTimer = setInterval(() => {
         for (const peer of this.peers.list()) this.emitEvent('peer.updated', peer)
@@ -117,6 +127,7 @@ export class HyperfoldNode extends ReadyResource {
   private async release(): Promise<void> {
     if (this.statsTimer !== null) clearInterval(this.statsTimer)
     for (const session of this.sessions.values()) clearTimeout(session.timer)
+    await this.fastLane?.close()
     await this.network?.close()
     await this.folderSet?.close()
     await this.store?.close()
@@ -139,7 +150,8 @@ export class HyperfoldNode extends ReadyResource {
       topics: this.topics.size,
       peers: this.peers.size,
       startedAt: this.startedAt.toISOString(),
-      version: VERSION
+      version: VERSION,
+      fastLane: (this.fastLane?.addresses ?? []).map((a) => `${a.host}:${a.port}`)
     }
   }
 
@@ -211,10 +223,11 @@ export class HyperfoldNode extends ReadyResource {
     const timer = setTimeout(() => {
       if (!this.peers.has(conn)) this.refuse(conn, 'it did not prove it knows the keyphrase in time')
     }, timeout)
-    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false }
+    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false, lane: null, dialing: false }
     this.sessions.set(conn, session)
     conn.once('close', () => {
       clearTimeout(timer)
+      session.lane?.close()
       this.sessions.delete(conn)
       this.peers.removeConnection(conn)
     })
@@ -229,6 +242,8 @@ export class HyperfoldNode extends ReadyResource {
     const topicId = entry.keys.id
     const channel = new MemberChannel(conn, entry.keys, {
       deviceName: () => this.state!.deviceName,
+      laneOffer: () => this.fastLane?.addresses ?? [],
+      onlane: (addresses) => this.dialLane(conn, session, addresses),
       onmember: (name) => {
         clearTimeout(session.timer)
         this.peers.addTopic(conn, topicId, name)
@@ -256,6 +271,7 @@ export class HyperfoldNode extends ReadyResource {
     session.channels.get(topicId)?.close()
     session.channels.delete(topicId)
     session.chunks.get(topicId)?.close()
+    session.lane?.closeTopic(topicId)
     this.peers.removeTopic(conn, topicId)
     if (!this.peers.has(conn) && session.replicating) conn.destroy() // nothing left in common
   }
@@ -274,13 +290,84 @@ export class HyperfoldNode extends ReadyResource {
       }
     })
     if (!chunks.closed) session.chunks.set(topicId, chunks)
+    session.lane?.openTopic(entry.keys)
   }
 
+  // Each member peer once: on its fast lane where that is open, else on Hyperswarm.
   private chunkSources(topicId: string): ChunkSource[] {
     return [...this.sessions.values()].flatMap((session) => {
-      const chunks = session.chunks.get(topicId)
+      const chunks = session.lane?.source(topicId) ?? session.chunks.get(topicId)
       return chunks?.usable === true ? [chunks] : []
     })
+  }
+
+  private async listenFastLane(): Promise<void> {
+    const opts = this.opts.fastLane
+    if (opts === false) return
+    const host = this.opts.bootstrap !== 'public' && isLoopbackOnly(this.opts.bootstrap) ? '127.0.0.1' : '0.0.0.0'
+    const lane = new FastLane({ keyPair: this.identity!.keyPair, host, port: opts?.port ?? 0, announce: opts?.announce, onstream: (stream) => this.acceptLane(stream) })
+    try {
+      await lane.ready()
+      this.fastLane = lane
+    } catch (err) {
+      // A port taken or refused: peers still sync over Hyperswarm, only slower.
+      this.log(`no fast lane: cannot listen on TCP port ${opts?.port ?? 0}: ${(err as Error).message}`)
+    }
+  }
+
+  // Both devices offer; the one with the lower key dials, unless it takes no
+  // lanes itself, so a pair opens one lane, not two.
+  private dialLane(conn: SwarmConnection, session: Session, addresses: LaneAddress[]): void {
+    const lane = this.fastLane
+    if (lane === null || session.lane !== null || session.dialing) return
+    if (lane.addresses.length > 0 && Buffer.compare(conn.publicKey, conn.remotePublicKey) > 0) return
+    session.dialing = true
+    const host = conn.rawStream?.remoteHost
+    const ordered = [...addresses.filter((a) => a.host === host), ...addresses.filter((a) => a.host !== host)]
+    lane
+      .dial(ordered, conn.remotePublicKey)
+      .then((stream) => {
+        session.dialing = false
+        if (stream === null) return this.log(`no fast lane to ${deviceIdOf(conn.remotePublicKey)}: none of its addresses answered; bytes go over the swarm`)
+        if (this.sessions.get(conn) !== session) return void stream.destroy()
+        this.attachLane(conn, session, stream)
+      })
+      .catch((err: Error) => {
+        session.dialing = false
+        this.log(`fast lane to ${deviceIdOf(conn.remotePublicKey)}: ${err.message}`)
+      })
+  }
+
+  // A lane is taken only from a device that proved membership of a topic on its Hyperswarm connection.
+  private acceptLane(stream: NoiseSecretStream): void {
+    for (const [conn, session] of this.sessions) {
+      if (!conn.remotePublicKey.equals(stream.remotePublicKey)) continue
+      if (![...session.channels.values()].some((channel) => channel.proven)) break
+      return this.attachLane(conn, session, stream)
+    }
+    const refused = { address: laneAddress(stream), deviceId: deviceIdOf(stream.remotePublicKey), reason: 'it opened a direct connection without proving it knows the keyphrase' }
+    this.log(`refused peer ${refused.deviceId} at ${refused.address}: ${refused.reason}`)
+    this.emitEvent('peer.refused', refused)
+    stream.destroy()
+  }
+
+  private attachLane(conn: SwarmConnection, session: Session, stream: NoiseSecretStream): void {
+    session.lane?.close() // both dialed at once: the newer lane wins
+    const lane = new PeerLane(stream, {
+      serve: (topic, folderId, ref) => this.folderSet?.serveChunk(topic, folderId, ref) ?? Promise.resolve(null),
+      onrefused: (reason) => {
+        this.log(`closed the fast lane to ${deviceIdOf(conn.remotePublicKey)}: ${reason}`)
+        lane.close()
+      },
+      onclose: () => {
+        if (session.lane !== lane) return
+        session.lane = null
+        this.peers.setLane(conn, null)
+      }
+    })
+    session.lane = lane
+    for (const entry of this.topics.values()) if (session.chunks.has(entry.keys.id)) lane.openTopic(entry.keys)
+    this.peers.setLane(conn, lane)
   }
 
   private broadcastCatalog(topicId: string): void {
@@ -319,6 +406,11 @@ export class HyperfoldNode extends ReadyResource {
   private log(line: string): void {
     this.opts.log?.(line)
   }
+}
+
+function laneAddress(stream: NoiseSecretStream): string {
+  const socket = stream.rawStream as { remoteAddress?: string; remotePort?: number } | null
+  return socket?.remoteAddress === undefined ? 'unknown' : `${socket.remoteAddress}:${socket.remotePort}`
 }
 
 // The store notes the device and inode it lives on, and refuses to open a

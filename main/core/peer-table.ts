@@ -6,6 +6,12 @@ import type { SwarmConnection } from 'hyperswarm'
 import type { ConnectionType, Peer } from '../../contract/types'
 import { deviceIdOf } from './identity'
 
+// A peer's fast lane, as far as the table cares: the bytes that went over it.
+export interface LaneBytes {
+  bytesIn: number
+  bytesOut: number
+}
+
 interface PeerRow {
   conn: SwarmConnection
   name: string
@@ -21,6 +27,7 @@ export interface PeerTableEvents {
 
 export class PeerTable extends EventEmitter<PeerTableEvents> {
   private readonly rows = new Map<string, PeerRow>()
+  private readonly lanes = new WeakMap<SwarmConnection, LaneBytes>()
 
   get size(): number {
     return this.rows.size
@@ -32,20 +39,20 @@ export class PeerTable extends EventEmitter<PeerTableEvents> {
     if (row === undefined) {
       const added = { conn, name, topics: new Set([topicId]), since: new Date() }
       this.rows.set(key, added)
-      this.emit('joined', toPeer(added))
+      this.emit('joined', this.toPeer(added))
       return
     }
     const changed = row.name !== name || !row.topics.has(topicId)
     row.name = name
     row.topics.add(topicId)
-    if (changed) this.emit('updated', toPeer(row))
+    if (changed) this.emit('updated', this.toPeer(row))
   }
 
   removeTopic(conn: SwarmConnection, topicId: string): void {
     const row = this.rows.get(keyOf(conn))
     if (row === undefined || !row.topics.delete(topicId)) return
     if (row.topics.size === 0) this.removeConnection(conn)
-    else this.emit('updated', toPeer(row))
+    else this.emit('updated', this.toPeer(row))
   }
 
   removeConnection(conn: SwarmConnection): void {
@@ -53,7 +60,7 @@ export class PeerTable extends EventEmitter<PeerTableEvents> {
     const row = this.rows.get(key)
     if (row === undefined || row.conn !== conn) return
     this.rows.delete(key)
-    this.emit('left', toPeer(row))
+    this.emit('left', this.toPeer(row))
   }
 
   has(conn: SwarmConnection): boolean {
@@ -62,7 +69,15 @@ export class PeerTable extends EventEmitter<PeerTableEvents> {
 
   list(topicId?: string): Peer[] {
     const rows = [...this.rows.values()].filter((row) => topicId === undefined || row.topics.has(topicId))
-    return rows.map(toPeer).sort((a, b) => a.name.localeCompare(b.name) || a.deviceId.localeCompare(b.deviceId))
+    return rows.map((row) => this.toPeer(row)).sort((a, b) => a.name.localeCompare(b.name) || a.deviceId.localeCompare(b.deviceId))
+  }
+
+  // A lane may open before the peer's hello makes it a row: it is kept by connection.
+  setLane(conn: SwarmConnection, lane: LaneBytes | null): void {
+    if (lane === null) this.lanes.delete(conn)
+    else this.lanes.set(conn, lane)
+    const row = this.rows.get(keyOf(conn))
+    if (row?.conn === conn) this.emit('updated', this.toPeer(row))
   }
 
   countOn(topicId: string): number {
@@ -70,13 +85,17 @@ export class PeerTable extends EventEmitter<PeerTableEvents> {
     for (const row of this.rows.values()) if (row.topics.has(topicId)) n++
     return n
   }
+
+  private toPeer(row: PeerRow): Peer {
+    return toPeer(row, this.lanes.get(row.conn))
+  }
 }
 
 function keyOf(conn: SwarmConnection): string {
   return b4a.toString(conn.remotePublicKey, 'hex')
 }
 
-function toPeer(row: PeerRow): Peer {
+function toPeer(row: PeerRow, lane: LaneBytes | undefined): Peer {
   const raw = row.conn.rawStream
   return {
     deviceId: deviceIdOf(row.conn.remotePublicKey),
@@ -84,9 +103,10 @@ function toPeer(row: PeerRow): Peer {
     topics: [...row.topics].sort(),
     address: raw ? `${raw.remoteHost}:${raw.remotePort}` : 'unknown',
     connection: connectionType(raw?.remoteHost),
+    lane: lane === undefined ? 'swarm' : 'tcp',
     rttMs: raw?.rtt ?? 0,
-    bytesIn: raw?.bytesReceived ?? 0,
-    bytesOut: raw?.bytesTransmitted ?? 0,
+    bytesIn: (raw?.bytesReceived ?? 0) + (lane?.bytesIn ?? 0),
+    bytesOut: (raw?.bytesTransmitted ?? 0) + (lane?.bytesOut ?? 0),
     since: row.since.toISOString()
   }
 }

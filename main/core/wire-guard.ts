@@ -4,20 +4,20 @@
 // so nothing a peer sends may reach it as a throw.
 import c from 'compact-encoding'
 import type { Encoding } from 'protomux'
-import type { SwarmConnection } from 'hyperswarm'
+import type { Duplex } from 'stream'
 
 // The bytes of a frame as they came: never throws, whatever the remote sent.
 export const raw = c.raw as unknown as Encoding<Buffer>
 
 // A connection is refused (or dropped) once, however many of its channels find fault with it.
-const droppedConnections = new WeakSet<SwarmConnection>()
+const droppedConnections = new WeakSet<Duplex>()
 
-export function isDropped(conn: SwarmConnection): boolean {
+export function isDropped(conn: Duplex): boolean {
   return droppedConnections.has(conn)
 }
 
 // True the first time only: the caller says why, in one line, once.
-export function markDropped(conn: SwarmConnection): boolean {
+export function markDropped(conn: Duplex): boolean {
   if (droppedConnections.has(conn)) return false
   droppedConnections.add(conn)
   return true
@@ -28,7 +28,7 @@ export function markDropped(conn: SwarmConnection): boolean {
 // rethrows TypeError, RangeError and their kin, and a throw out of an open
 // handler leaves the channel half set up for the frames that follow.
 // `what` names the channel in the error ("member channel").
-export function guarded(conn: SwarmConnection, what: string, fn: () => void): void {
+export function guarded(conn: Duplex, what: string, fn: () => void): void {
   try {
     fn()
   } catch (err) {

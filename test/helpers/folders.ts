@@ -7,8 +7,12 @@ import type { HyperfoldNode } from '../../main/core/node'
 import type { SharedFolder } from '../../main/core/folder/shared-folder'
 import { type TestEnv, nextEvent } from './env'
 
-export async function joinedNodes(env: TestEnv, count: number): Promise<{ nodes: HyperfoldNode[]; topic: string }> {
-  const nodes = await Promise.all(Array.from({ length: count }, () => env.startNode()))
+export async function joinedNodes(
+  env: TestEnv,
+  count: number,
+  opts: Parameters<TestEnv['startNode']>[0] = {}
+): Promise<{ nodes: HyperfoldNode[]; topic: string }> {
+  const nodes = await Promise.all(Array.from({ length: count }, () => env.startNode(opts)))
   await Promise.all(nodes.map((node, i) => node.setName(`device-${i}`)))
   const created = await nodes[0]!.createTopic('family')
   const seen = nodes.slice(1).map((node) => nextEvent(node, 'peer.joined'))

@@ -26,6 +26,7 @@ describe('peers of a topic, live from events', () => {
     const row = await screen.findByRole('row', { name: /desktop/ })
     expect(within(row).getByText('online')).toBeTruthy()
     expect(within(row).getByText('Direct')).toBeTruthy()
+    expect(await within(row).findByText('Fast lane (TCP)')).toBeTruthy()
     expect(within(row).getByText(desktop.status().device.id.slice(0, 8))).toBeTruthy()
     const sidebar = screen.getByRole('navigation')
     expect(within(sidebar).getByRole('button', { name: /family/ }).textContent).toMatch(/1 peer online/)

@@ -134,6 +134,30 @@ describe('chunk channel between two real swarms', { timeout: 60_000 }, () => {
     return { serve: async () => null, onrefused: () => {}, onclose: () => {}, ...overrides }
   }
 
+  test('on a fast lane a member proves the keyphrase in the open; a device that cannot is refused and served nothing', async () => {
+    const chunk = randomBytes(64 * 1024)
+    const serve = async () => chunk
+    const keys = topicKeys()
+    const [a, b] = await connectedPair()
+    const server = new ChunkChannel(a, keys, handlers({ serve }), { lane: true })
+    const client = new ChunkChannel(b, keys, handlers(), { lane: true })
+    await until(() => client.usable && server.usable)
+    expect((await client.request('folder1', refOf(chunk)))?.equals(chunk)).toBe(true)
+    a.destroy()
+
+    const [c, d] = await connectedPair()
+    const refusals: string[] = []
+    const victim = new ChunkChannel(c, keys, handlers({ serve, onrefused: (reason) => refusals.push(reason) }), { lane: true })
+    // Same channel id (as if it had guessed it), wrong auth key: it knows the id, not the keyphrase.
+    const impostor = new ChunkChannel(d, { ...keys, auth: randomBytes(32) }, handlers(), { lane: true })
+    await until(() => refusals.length > 0)
+    expect(refusals).toEqual(['its membership proof on the direct connection is wrong'])
+    expect(victim.usable).toBe(false)
+    expect(await impostor.request('folder1', refOf(chunk))).toBeNull()
+    expect(victim.bytesSent).toBe(0)
+    c.destroy()
+  })
+
   test('a served chunk arrives, verified by size; a missing one answers null', async () => {
     const [a, b] = await connectedPair()
     const keys = topicKeys()

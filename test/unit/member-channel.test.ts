@@ -4,6 +4,7 @@ import { createRequire } from 'module'
 import type { SwarmConnection } from 'hyperswarm'
 import { MemberChannel, type MemberChannelHandlers } from '../../main/core/member-channel'
 import type { TopicKeys } from '../../main/core/keyphrase'
+import type { LaneAddress } from '../../main/core/fast-lane'
 
 // Two ends of one encrypted connection, piped into each other without a network.
 const NoiseSecretStream = createRequire(import.meta.url)('@hyperswarm/secret-stream') as new (initiator: boolean) => SwarmConnection & {
@@ -24,11 +25,13 @@ function topicKeys(): TopicKeys {
 }
 
 function recorder(name: string, overrides: Partial<MemberChannelHandlers> = {}) {
-  const seen = { members: [] as string[], refused: [] as string[] }
+  const seen = { members: [] as string[], refused: [] as string[], lanes: [] as LaneAddress[][] }
   const handlers: MemberChannelHandlers = {
     deviceName: () => name,
+    laneOffer: () => [],
     onmember: (member) => seen.members.push(member),
     oncatalog: () => {},
+    onlane: (addresses) => seen.lanes.push(addresses),
     onrefused: (reason) => seen.refused.push(reason),
     onclose: () => {},
     ...overrides
@@ -70,6 +73,28 @@ describe('MemberChannel', () => {
     await ended
     expect(victim.seen.refused).toEqual(['its membership proof is wrong'])
     expect(victim.seen.members).toEqual([])
+  })
+
+  test('a member hears where the other takes fast-lane connections; a non-member hears nothing', async () => {
+    const [a, b] = await connectedPair()
+    const keys = topicKeys()
+    const offered = [{ host: '192.168.1.20', port: 40123 }, { host: '127.0.0.1', port: 40123 }]
+    const alice = recorder('alice', { laneOffer: () => offered })
+    const bob = recorder('bob')
+    new MemberChannel(a, keys, alice.handlers)
+    new MemberChannel(b, keys, bob.handlers)
+    await until(() => bob.seen.lanes.length > 0)
+    expect(bob.seen.lanes).toEqual([offered])
+    expect(alice.seen.lanes).toEqual([]) // bob offers nothing: he takes no lanes
+
+    const [c, d] = await connectedPair()
+    const stranger = recorder('stranger')
+    const ended = closed(c)
+    new MemberChannel(c, keys, recorder('carol', { laneOffer: () => offered, onrefused: () => c.destroy() }).handlers)
+    new MemberChannel(d, { ...keys, auth: randomBytes(32) }, stranger.handlers)
+    await ended
+    expect(stranger.seen.lanes).toEqual([])
+    a.destroy()
   })
 
   test('a bug in handling a peer’s hello ends that connection, not the process', async () => {

@@ -1,5 +1,5 @@
 // How numbers, ids, times and names read in the UI.
-import { type ConnectionType, type Topic, escapeControls } from '../../../contract'
+import { type ConnectionType, type PeerLane, type Topic, escapeControls } from '../../../contract'
 
 // A name a peer chose (device, folder, file): Svelte already keeps it from
 // being markup; this keeps its control characters (line breaks, bidi
@@ -63,6 +63,15 @@ const CONNECTIONS: Record<ConnectionType, string> = {
 
 export function connectionLabel(type: ConnectionType): string {
   return CONNECTIONS[type]
+}
+
+const LANES: Record<PeerLane, string> = {
+  tcp: 'Fast lane (TCP)',
+  swarm: 'Swarm (UDX)'
+}
+
+export function laneLabel(lane: PeerLane): string {
+  return LANES[lane]
 }
 
 // The node labels a topic joined without a label with its id; show that as a short, readable name.

@@ -1,0 +1,105 @@
+// The fast lane: members that can reach each other over TCP move file bytes
+// on a direct connection (the peers view says "tcp"); members that cannot
+// still sync everything over Hyperswarm; a device without the keyphrase that
+// dials the lane is refused before anything but its handshake is read.
+import fs from 'fs/promises'
+import net from 'net'
+import path from 'path'
+import { createHash, randomBytes } from 'crypto'
+import NoiseSecretStream from '@hyperswarm/secret-stream'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { waitUntil } from '../helpers/cli'
+import { TestEnv, nextEvent } from '../helpers/env'
+import { joinedNodes, waitOffered } from '../helpers/folders'
+import type { HyperfoldNode } from '../../main/core/node'
+import type { Peer } from '../../contract/types'
+
+const MiB = 1 << 20
+
+function sha(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+function peerOf(node: HyperfoldNode, other: HyperfoldNode): Peer | undefined {
+  return node.listPeers().find((p) => p.deviceId === other.status().device.id)
+}
+
+async function syncOneFile(env: TestEnv, a: HyperfoldNode, b: HyperfoldNode, bytes: Buffer): Promise<string> {
+  const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
+  await fs.writeFile(path.join(rootA, 'video.bin'), bytes)
+  await a.folders.share({ path: rootA, topic: 'family', name: 'Videos' })
+  await waitOffered(b, 'Videos')
+  await b.folders.sync({ folder: 'Videos', path: rootB })
+  await b.folders.waitSynced('Videos', 90_000)
+  return sha(await fs.readFile(path.join(rootB, 'video.bin')))
+}
+
+// A port that refuses: bound, then let go.
+async function refusingPort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+describe('fast lane', () => {
+  let env: TestEnv
+  beforeEach(async () => {
+    env = await TestEnv.create()
+  })
+  afterEach(async () => {
+    await env.close()
+  })
+
+  test('two members that reach each other over TCP move the bytes on it, and the peers view says so', async () => {
+    const { nodes } = await joinedNodes(env, 2)
+    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+    await waitUntil(async () => (peerOf(a, b)?.lane === 'tcp' && peerOf(b, a)?.lane === 'tcp') || undefined, 'the lane on both sides')
+    const bytes = randomBytes(8 * MiB)
+    expect(await syncOneFile(env, a, b, bytes)).toBe(sha(bytes))
+    expect(peerOf(b, a)?.lane).toBe('tcp')
+    expect(peerOf(b, a)!.bytesIn).toBeGreaterThan(8 * MiB)
+    expect(swarmBytesIn(b)).toBeLessThan(2 * MiB) // the file's bytes took the lane, not Hyperswarm
+  })
+
+  test('two members whose TCP addresses refuse still sync byte for byte over Hyperswarm', async () => {
+    const announce = [{ host: '127.0.0.1', port: await refusingPort() }]
+    const { nodes } = await joinedNodes(env, 2, { fastLane: { announce } })
+    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+    const bytes = randomBytes(6 * MiB)
+    expect(await syncOneFile(env, a, b, bytes)).toBe(sha(bytes))
+    expect(peerOf(a, b)?.lane).toBe('swarm')
+    expect(peerOf(b, a)?.lane).toBe('swarm')
+  })
+
+  test('a device without the keyphrase that dials the lane is refused after its handshake, and hears nothing', async () => {
+    const { nodes } = await joinedNodes(env, 2)
+    const [a] = nodes as [HyperfoldNode]
+    const [host, port] = a.status().fastLane[0]!.split(':') as [string, string]
+    const refused = nextEvent(a, 'peer.refused')
+    const socket = net.connect({ host, port: Number(port) })
+    socket.on('error', () => undefined)
+    const stranger = new NoiseSecretStream(true, socket, { remotePublicKey: keyOf(a) })
+    stranger.on('error', () => undefined)
+    const heard: Buffer[] = []
+    stranger.on('data', (data: Buffer) => heard.push(data))
+    const closed = new Promise<void>((resolve) => stranger.once('close', () => resolve()))
+    expect(await stranger.opened).toBe(true) // the Noise handshake itself proves only a device key
+    const event = await refused
+    await closed
+    expect(event.reason).toBe('it opened a direct connection without proving it knows the keyphrase')
+    expect(heard).toEqual([])
+  })
+})
+
+// What came in on the Hyperswarm connections alone (the peers view adds the lane's bytes).
+function swarmBytesIn(node: HyperfoldNode): number {
+  const sessions = (node as unknown as { sessions: Map<{ rawStream: { bytesReceived: number } | null }, unknown> }).sessions
+  return [...sessions.keys()].reduce((sum, conn) => sum + (conn.rawStream?.bytesReceived ?? 0), 0)
+}
+
+// The device id shows only part of the key; a stranger that dials has the whole (the DHT gives it out).
+function keyOf(node: HyperfoldNode): Buffer {
+  return (node as unknown as { identity: { keyPair: { publicKey: Buffer } } }).identity.keyPair.publicKey
+}

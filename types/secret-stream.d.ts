@@ -1,0 +1,17 @@
+declare module '@hyperswarm/secret-stream' {
+  import type { Duplex } from 'stream'
+  import type { KeyPair } from 'hyperdht'
+  class NoiseSecretStream extends Duplex {
+    constructor(isInitiator: boolean, rawStream?: Duplex, opts?: { keyPair?: KeyPair; remotePublicKey?: Buffer })
+    readonly isInitiator: boolean
+    publicKey: Buffer
+    remotePublicKey: Buffer
+    handshakeHash: Buffer
+    opened: Promise<boolean>
+    rawStream: Duplex | null
+    rawBytesRead: number
+    rawBytesWritten: number
+    setKeepAlive(ms: number): void
+  }
+  export default NoiseSecretStream
+}
