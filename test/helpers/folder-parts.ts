@@ -37,7 +37,8 @@ export async function folderParts(storeDir: string, chunkDir: string, writers: s
     ...{ folderId: 'folder', drives, store: chunks, index },
     sources: () => sources,
     disk: () => disk,
-    onlying: () => undefined
+    onlying: () => undefined,
+    onbytes: () => undefined
   })
   const close = async (): Promise<void> => {
     await index.close()

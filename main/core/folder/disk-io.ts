@@ -11,6 +11,7 @@ export const io = {
   close: promisify(fs.close),
   read: promisify(fs.read),
   write: promisify(fs.write),
+  writev: promisify(fs.writev) as (fd: number, buffers: readonly NodeJS.ArrayBufferView[]) => Promise<{ bytesWritten: number }>,
   fstat: promisify(fs.fstat),
   futimes: promisify(fs.futimes),
   fchmod: promisify(fs.fchmod),

@@ -18,6 +18,7 @@ import { io, readFull } from './disk-io'
 import type { FolderDrives } from './folder-drives'
 import type { FolderFs } from './folder-fs'
 import type { IndexRecord, LocalIndex } from './local-index'
+import { ServedFiles } from './served-files'
 import { decodeManifest, manifestFromText, refsOf } from './manifest'
 import type { Candidate } from './merge'
 
@@ -36,11 +37,13 @@ export interface FileContentOptions {
   sources(): ChunkSource[]
   disk(): FolderFs | null // the folder on this disk, while it syncs here
   onlying(peer: string, path: string): void
+  onbytes(bytes: number): void // a chunk of a version being read is in hand: a large file shows progress before it is whole
 }
 
 export class FileContent {
   private readonly opts: FileContentOptions
   private readonly lists = new RecentLists()
+  private readonly served = new ServedFiles()
 
   constructor(opts: FileContentOptions) {
     this.opts = opts
@@ -79,12 +82,17 @@ export class FileContent {
       sources: () => this.opts.sources(),
       onlying: (peer) => this.opts.onlying(peer, path)
     })
-    return closing(chunksInOrder, () => files.close())
+    return closing(counted(chunksInOrder, this.opts.onbytes), () => files.close())
   }
 
   // What a peer asking for a chunk is given: only bytes that match its hash.
   serve(ref: ChunkRef): Promise<Buffer | null> {
     return this.find(ref, 'peer')
+  }
+
+  // Lets go of the files kept open for serving.
+  close(): void {
+    this.served.close()
   }
 
   // Records what the file at a path now holds (`version`, whose list is
@@ -145,9 +153,11 @@ export class FileContent {
     const fs = this.opts.disk()
     const hex = ref.hash.toString('hex')
     const offset = here === 'peer' ? ref.offset : here.get(hex)
+    const checked = (bytes: Buffer | null) => (bytes !== null && matches(bytes, ref.hash) ? bytes : null)
     const read = async (path: string, at: number): Promise<Buffer | null> => {
-      const bytes = files === undefined ? await fs!.readAt(path, at, ref.size).catch(() => null) : await files.read(path, at, ref.size)
-      return bytes !== null && matches(bytes, ref.hash) ? bytes : null
+      if (files !== undefined) return checked(await files.read(path, at, ref.size))
+      // Served from a file kept open: one that no longer matches may have been replaced since it was opened.
+      return checked(await this.served.read(fs!, path, at, ref.size)) ?? checked(await this.served.read(fs!, path, at, ref.size, true))
     }
     if (fs !== null && offset !== undefined) {
       const bytes = await read(ref.path, offset)
@@ -199,6 +209,13 @@ export class FileContent {
 
 function matches(bytes: Uint8Array, hash: Buffer): boolean {
   return chunkHash(bytes).equals(hash)
+}
+
+async function* counted(source: AsyncGenerator<Uint8Array>, onbytes: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    onbytes(chunk.byteLength)
+    yield chunk
+  }
 }
 
 // Hands out what `source` yields, then lets go of what it read from, however

@@ -280,7 +280,7 @@ async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8
   // "wx" fails on anything already there, a planted symlink included.
   const fd = await io.open(temp, 'wx', mode)
   try {
-    for await (const chunk of source instanceof Uint8Array ? [source] : source) await writeAll(fd, chunk)
+    await writeBatched(fd, source instanceof Uint8Array ? [source] : source)
     // Seconds as a float lose the last millisecond on the way to nanoseconds; half a
     // microsecond more keeps the stored mtime at or above the millisecond asked for.
     await io.futimes(fd, new Date(), options.mtimeMs / 1000 + 5e-7)
@@ -293,8 +293,31 @@ async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8
   }
 }
 
-async function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
-  for (let done = 0; done < chunk.byteLength; ) done += (await io.write(fd, chunk, done)).bytesWritten
+// A version arrives in chunks of 16-256 KiB; one write (a trip to the
+// threadpool) per megabyte instead of one per chunk.
+const WRITE_BATCH_BYTES = 1 << 20
+
+async function writeBatched(fd: number, source: AsyncIterable<Uint8Array> | Uint8Array[]): Promise<void> {
+  let batch: Uint8Array[] = []
+  let bytes = 0
+  for await (const chunk of source) {
+    batch.push(chunk)
+    bytes += chunk.byteLength
+    if (bytes < WRITE_BATCH_BYTES) continue
+    await writeAll(fd, batch)
+    batch = []
+    bytes = 0
+  }
+  await writeAll(fd, batch)
+}
+
+async function writeAll(fd: number, buffers: Uint8Array[]): Promise<void> {
+  const left = buffers.filter((b) => b.byteLength > 0)
+  while (left.length > 0) {
+    let written = (await io.writev(fd, left)).bytesWritten
+    while (left.length > 0 && written >= left[0]!.byteLength) written -= left.shift()!.byteLength
+    if (written > 0) left[0] = left[0]!.subarray(written)
+  }
 }
 
 async function removeTempFiles(dir: string): Promise<number> {

@@ -5,6 +5,7 @@ export class Progress {
   private readonly started = Date.now()
   private filesDone = 0
   private bytesDone = 0
+  private bytesMoving = 0 // of files not yet whole
   private readonly filesTotal: number
   private readonly bytesTotal: number
 
@@ -16,16 +17,22 @@ export class Progress {
   add(bytes: number): void {
     this.filesDone++
     this.bytesDone += bytes
+    this.bytesMoving = Math.max(0, this.bytesMoving - bytes)
+  }
+
+  moving(bytes: number): void {
+    this.bytesMoving += bytes
   }
 
   snapshot(): FolderProgress {
     const seconds = Math.max((Date.now() - this.started) / 1000, 0.001)
+    const bytesDone = Math.min(this.bytesTotal, this.bytesDone + this.bytesMoving)
     return {
       filesDone: this.filesDone,
       filesTotal: this.filesTotal,
-      bytesDone: this.bytesDone,
+      bytesDone,
       bytesTotal: this.bytesTotal,
-      bytesPerSecond: Math.round(this.bytesDone / seconds)
+      bytesPerSecond: Math.round(bytesDone / seconds)
     }
   }
 }

@@ -82,6 +82,11 @@ export class SharedFolder extends ReadyResource {
       ...{ folderId: opts.config.id, drives: this.drives, store: this.chunks, index: this.index },
       sources: () => opts.chunkSources(),
       disk: () => this.local?.fs ?? null,
+      onbytes: (bytes) => {
+        if (this.progress === null) return
+        this.progress.moving(bytes)
+        this.emitSoon()
+      },
       onlying: (peer, p) => this.activity('refused', p, `Refused part of ${p} from peer ${peer.slice(0, 8)}: its bytes do not match the version's hash.`)
     })
   }
@@ -115,6 +120,7 @@ export class SharedFolder extends ReadyResource {
     await this.inTurn(() => this.stopLocal())
     this.forgetLostRoot()
     if (this.emitTimer !== null) clearTimeout(this.emitTimer)
+    this.content.close()
     await this.index.close()
     await this.drives.close()
   }
