@@ -14,6 +14,7 @@ import { type BaselineResult, runBaselines } from './baselines'
 import * as scenarios from './scenarios'
 import { delta } from './scenarios-delta'
 import { offlineHistory, swarm } from './scenarios-trio'
+import { stream } from './scenarios-stream'
 import { killAllNow, stopAll } from './lib/children'
 import { sleep } from './lib/time'
 import { type DataSet, freeBytes, makeBigFile, makeManyFiles } from './lib/data'
@@ -85,6 +86,11 @@ async function main(opts: Options): Promise<void> {
     for (const product of products) {
       results[product.name]!.offlineHistory = await inScratch(product, 'offline-history', (dir) => offlineHistory(product, dir, sizes))
     }
+  }
+  if (has('stream')) {
+    log(`scenario 12: a peer's ${formatBytes(sizes.deltaFileBytes)} file read by range, not synced: first byte, 1 MiB at the middle`)
+    const hyperfold = products[0] as HyperfoldProduct
+    Object.assign(results[hyperfold.name]!, { stream: await inScratch(hyperfold, 'stream', (dir) => stream(hyperfold, dir, sizes)) })
   }
   for (const product of products) await product.close()
 

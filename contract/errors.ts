@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'PEER_DATA_INVALID',
   // No peer online now holds the bytes of a version (and this device does not either).
   'BYTES_UNAVAILABLE',
+  // A byte range that lies past the end of the file.
+  'RANGE_NOT_SATISFIABLE',
   'TIMEOUT',
   // The system failed an operation on a file for a reason none of the codes above names (EIO, EBUSY...).
   'DISK_ERROR',

@@ -16,10 +16,13 @@ import {
   type RefusedPeer,
   type Topic
 } from './types'
+import { FILE_PATH } from './wire'
 
 export * from './types'
 export * from './errors'
 export * from './text'
+export * from './ranges'
+export * from './media'
 
 type Keys<I extends z.ZodObject> = readonly (keyof z.infer<I> & string)[]
 
@@ -156,6 +159,38 @@ export const commands = {
     args: ['folder']
   })
 }
+
+// Routes that answer bytes, not JSON: read with GET (or HEAD) on `path`, the
+// input as query parameters; each `headers` entry is a request header the CLI
+// takes as an --option of that name. The CLI's `cli` command streams the body
+// to stdout.
+interface StreamDef<I extends z.ZodObject> {
+  summary: string
+  path: string
+  input: I
+  args: Keys<I>
+  headers: Record<string, string>
+  cli: string
+}
+
+function stream<I extends z.ZodObject>(def: StreamDef<I>): StreamDef<I> {
+  return def
+}
+
+export const streams = {
+  file: stream({
+    summary: "Write a file of a folder to stdout, also a peer's before syncing it: only the chunks a range covers are fetched",
+    path: FILE_PATH,
+    input: z.object({ folder: folderRef, path: filePath }),
+    args: ['folder', 'path'],
+    headers: { range: 'bytes to read: START-END (inclusive), START- or -COUNT (the last COUNT)' },
+    cli: 'cat'
+  })
+}
+
+export type Streams = typeof streams
+export type StreamName = keyof Streams
+export type StreamInput<K extends StreamName> = z.infer<Streams[K]['input']>
 
 function payload<T>(): T {
   return undefined as unknown as T

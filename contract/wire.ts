@@ -15,8 +15,14 @@ export type ServerFrame = ReplyFrame | EventMessage
 export const API_PREFIX = '/api/'
 export const WS_PATH = '/api/ws'
 export const TOKEN_PARAM = 'token'
-// GET FILE_PATH?folder=<name or id>&path=</in/folder>: one file's newest bytes, for a browser download.
+// GET or HEAD FILE_PATH?folder=<name or id>&path=</in/folder>: one file's newest
+// bytes, whole or the Range asked for (declared as the contract's `streams.file`).
 export const FILE_PATH = '/api/file'
+
+// The file route's address for a file (the token travels in the page's cookie or a header).
+export function fileUrl(folder: string, path: string): string {
+  return `${FILE_PATH}?folder=${encodeURIComponent(folder)}&path=${encodeURIComponent(path)}`
+}
 // Cookies are per host, not per port: each node names its own, so two nodes on one machine do not clash.
 export function tokenCookie(port: number): string {
   return `hyperfold_token_${port}`

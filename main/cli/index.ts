@@ -6,6 +6,7 @@ import { HyperfoldError, escapeControls, showInput, toApiError } from '../../con
 import { type Bootstrap, parseBootstrap } from '../core/bootstrap'
 import { VERSION } from '../core/version'
 import { addContractCommands } from './contract-commands'
+import { addStreamCommands } from './stream-commands'
 import { defaultDataDir } from './data-dir-default'
 
 interface RawGlobals {
@@ -75,6 +76,7 @@ program
   })
 
 addContractCommands(program, () => ({ dataDir: dataDir(), json: json() }))
+addStreamCommands(program, dataDir)
 
 try {
   await program.parseAsync(process.argv)

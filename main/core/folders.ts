@@ -9,6 +9,7 @@ import type Corestore from 'corestore'
 import type { FileEntry, FileVersion, Folder, FolderActivity, FolderHistory, FolderMode } from '../../contract/types'
 import { HyperfoldError, errors, systemError } from '../../contract/errors'
 import { showInput } from '../../contract/text'
+import type { ByteRange } from '../../contract/ranges'
 import { writeFileAtomic } from './atomic-file'
 import type { Catalog } from './catalog'
 import type { ChunkRef, ChunkSource } from './folder/chunk-ref'
@@ -22,6 +23,12 @@ import { resolve } from './folder/merge'
 import { DEFAULT_HISTORY } from './folder/retention'
 import { SharedFolder } from './folder/shared-folder'
 import type { NodeState } from './node-state'
+
+export interface OpenedFile {
+  name: string
+  size: number
+  read(range?: ByteRange, signal?: AbortSignal): AsyncIterable<Uint8Array>
+}
 
 export interface FoldersOptions {
   store: Corestore
@@ -135,19 +142,26 @@ export class Folders {
     return listDirectory((await this.browse(ref)).drives, dir === '/' ? '/' : parseFolderPath(dir))
   }
 
-  // The newest bytes of one file, streamed from whichever drive holds them (downloaded on demand).
-  async openFile(ref: string, file: string): Promise<{ name: string; size: number; stream: Readable }> {
+  // The newest version of one file, also of a peer's folder not synced here:
+  // read() gives its bytes, whole or one range, fetched on demand (only the
+  // chunks the range covers); aborting the signal stops the fetch.
+  async openFile(ref: string, file: string): Promise<OpenedFile> {
     const folder = await this.browse(ref)
     const p = parseFolderPath(file)
     const winner = resolve(await folder.drives.candidates(p))?.winner
     if (winner === undefined || winner.meta.kind !== 'file') throw new HyperfoldError('FILE_NOT_FOUND', `No file ${p} in ${folder.config.name}.`)
-    return { name: path.posix.basename(p), size: winner.meta.size, stream: Readable.from(await folder.content.bytes(winner, p)) }
+    const { content } = folder
+    const read = async function* (range?: ByteRange, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+      if (range === undefined) yield* asIterable(await content.bytes(winner, p, signal))
+      else yield* content.stream(winner, p, { ...range, signal })
+    }
+    return { name: path.posix.basename(p), size: winner.meta.size, read }
   }
 
   async get(ref: string, file: string, to: string): Promise<{ path: string; bytes: number }> {
     const target = await checkFileTarget(to, this.opts.dataDir)
-    const { size, stream } = await this.openFile(ref, file)
-    await writeFileAtomic(target, stream, 0o644).catch((err: unknown) => {
+    const { size, read } = await this.openFile(ref, file)
+    await writeFileAtomic(target, Readable.from(read()), 0o644).catch((err: unknown) => {
       throw systemError(err, target) ?? err // named by the target, not by its temp file
     })
     return { path: target, bytes: size }
@@ -323,6 +337,10 @@ function failed(folder: SharedFolder): boolean {
 
 async function hasMarker(root: string): Promise<boolean> {
   return (await fs.lstat(path.join(root, FOLDER_MARKER)).catch(() => null)) !== null
+}
+
+function asIterable(bytes: Uint8Array | AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> | Uint8Array[] {
+  return bytes instanceof Uint8Array ? [bytes] : bytes
 }
 
 function pick(info: { files: number; bytes: number }): { files: number; bytes: number } {

@@ -2,8 +2,7 @@
 // WebSocket at /api/ws for commands and live events. Routes come from the
 // contract through dispatch(); nothing here names a command.
 import http, { type IncomingMessage, type ServerResponse } from 'http'
-import type { Duplex, Readable } from 'stream'
-import { pipeline } from 'stream/promises'
+import type { Duplex } from 'stream'
 import { randomBytes } from 'crypto'
 import ReadyResource from 'ready-resource'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -12,6 +11,7 @@ import { API_PREFIX, FILE_PATH, type ReplyFrame, WS_PATH, tokenCookie } from '..
 import { dispatch } from '../api/dispatch'
 import type { Handlers } from '../api/handlers'
 import { MAX_BODY_BYTES, parseJsonText, readJsonBody } from './body'
+import { type OpenFile, serveFile } from './file-route'
 import { RequestGuard, statusOf } from './guard'
 import { statusPage } from './status-page'
 import { serveStatic } from './static-files'
@@ -22,7 +22,7 @@ export interface ApiServerOptions {
   port?: number
   token?: string
   staticDir?: string | null
-  openFile?(folder: string, path: string): Promise<{ name: string; size: number; stream: Readable }>
+  openFile?: OpenFile
 }
 
 export class ApiServer extends ReadyResource {
@@ -71,7 +71,7 @@ export class ApiServer extends ReadyResource {
       const url = requestUrl(req)
       const how = this.guard!.check(req, url)
       if (how === 'query') res.setHeader('set-cookie', `${tokenCookie(this.port)}=${this.token}; HttpOnly; SameSite=Strict; Path=/`)
-      if (url.pathname === FILE_PATH) await this.onfile(req, res, url)
+      if (url.pathname === FILE_PATH) await serveFile(req, res, url, this.opts.openFile)
       else if (url.pathname.startsWith(API_PREFIX)) await this.onapi(req, res, url.pathname.slice(API_PREFIX.length))
       else await this.onpage(req, res, url.pathname)
     } catch (err) {
@@ -89,20 +89,6 @@ export class ApiServer extends ReadyResource {
     if (req.method !== 'POST') throw errors.badInput(`Use POST ${API_PREFIX}<command>.`)
     const outcome = await dispatch(this.opts.handlers, name, await readJsonBody(req))
     sendJson(res, outcome.ok ? 200 : statusOf(fromApiError(outcome.error)), outcome)
-  }
-
-  private async onfile(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const folder = url.searchParams.get('folder')
-    const file = url.searchParams.get('path')
-    if (req.method !== 'GET' || !folder || !file || this.opts.openFile === undefined) throw errors.badInput(`Use GET ${FILE_PATH}?folder=<name>&path=</file>.`)
-    const { name, size, stream } = await this.opts.openFile(folder, file)
-    res.writeHead(200, {
-      'content-type': 'application/octet-stream',
-      'content-length': size,
-      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
-      'x-content-type-options': 'nosniff'
-    })
-    await pipeline(stream, res).catch(() => res.destroy()) // the peer or the browser went away mid-file
   }
 
   private async onpage(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {

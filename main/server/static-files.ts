@@ -21,6 +21,9 @@ const CSP = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
+  // Previews of a folder's files: <video>/<audio> and a PDF's frame, from this node's file route only.
+  "media-src 'self'",
+  "frame-src 'self'",
   "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
   "base-uri 'none'",
   "form-action 'none'",

@@ -26,8 +26,22 @@ import type { Candidate } from './merge'
 // hundreds of terabytes, and a peer must not make us hold it in memory.
 const MAX_MANIFEST_BYTES = 64 << 20
 const RECENT_LISTS = 8
+// A range read (a video playing, a preview) fetches its chunks in segments,
+// the next one while the current one is handed out: a few chunks ahead,
+// never much more than a seek would throw away. The first is small, so the
+// first byte does not wait behind a megabyte.
+const FIRST_SEGMENT_BYTES = 256 << 10
+const SEGMENT_BYTES = 1 << 20
+// Chunk lists of versions being read by range (a seek is a new read of the same version).
+const STREAMED_LISTS = 4
 
 export type Version = Pick<Candidate, 'writer' | 'meta' | 'blob'>
+
+export interface RangeRead {
+  start: number
+  end: number // inclusive
+  signal?: AbortSignal | undefined
+}
 
 export interface FileContentOptions {
   folderId: string
@@ -44,6 +58,7 @@ export class FileContent {
   private readonly opts: FileContentOptions
   private readonly lists = new RecentLists()
   private readonly served = new ServedFiles()
+  private readonly streamed = new Map<string, Promise<Chunk[] | null>>()
 
   constructor(opts: FileContentOptions) {
     this.opts = opts
@@ -83,6 +98,30 @@ export class FileContent {
       onlying: (peer) => this.opts.onlying(peer, path)
     })
     return closing(counted(chunksInOrder, this.opts.onbytes), () => files.close())
+  }
+
+  // Bytes start..end of the version of the file at `path`, in order: only the
+  // chunks that overlap the range are fetched (this device's copies first,
+  // then peers, each verified), a segment ahead of what is taken. Stopping
+  // the iteration or aborting the signal stops every fetch. A version from
+  // before chunks is read from its blob's start and cut to the range.
+  async *stream(version: Version, path: string, { start, end, signal }: RangeRead): AsyncGenerator<Buffer> {
+    const last = Math.min(end, version.meta.size - 1)
+    if (start > last) return
+    const chunks = await this.streamedList(version)
+    if (chunks === null) {
+      yield* cut(await this.opts.drives.bytes(version.writer, version.blob), start, last, signal)
+      return
+    }
+    const refs = refsOf(chunks, path)
+    const wanted = refs.slice(chunkAt(refs, start), chunkAt(refs, last) + 1)
+    let i = 0
+    for await (const bytes of this.fetchAhead(wanted, path, signal)) {
+      const ref = wanted[i++]!
+      const from = Math.max(0, start - ref.offset)
+      const to = Math.min(ref.size, last - ref.offset + 1)
+      yield from === 0 && to === ref.size ? bytes : bytes.subarray(from, to)
+    }
   }
 
   // What a peer asking for a chunk is given: only bytes that match its hash.
@@ -143,6 +182,52 @@ export class FileContent {
       if (await this.opts.store.put(ref.hash, bytes)) archived += bytes.byteLength
     }
     return archived
+  }
+
+  // The refs' chunks in order, fetched segment by segment, the next segment
+  // asked for while the current one is handed out.
+  private async *fetchAhead(refs: ChunkRef[], path: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+    const here = await this.placesAt(path)
+    const files = new OpenFiles(this.opts.disk())
+    const stop = new AbortController()
+    const onabort = () => stop.abort(signal?.reason)
+    signal?.addEventListener('abort', onabort)
+    if (signal?.aborted === true) stop.abort(signal.reason)
+    const opts = {
+      signal: stop.signal,
+      local: (ref: ChunkRef) => this.find(ref, here, files),
+      sources: () => this.opts.sources(),
+      onlying: (peer: string) => this.opts.onlying(peer, path)
+    }
+    const segments = segmentsOf(refs)
+    const started: Started<Buffer>[] = []
+    const begin = (i: number) => i < segments.length && started.push(new Started(fetchInOrder(this.opts.folderId, segments[i]!, opts)))
+    try {
+      begin(0)
+      for (let i = 0; i < segments.length; i++) {
+        begin(i + 1)
+        yield* started[i]!.rest()
+      }
+    } finally {
+      signal?.removeEventListener('abort', onabort)
+      stop.abort()
+      for (const segment of started) await segment.stop()
+      await files.close()
+    }
+  }
+
+  // The chunk list of a version read by range, kept for the next range of it.
+  private streamedList(version: Version): Promise<Chunk[] | null> {
+    const { writer, meta, blob } = version
+    const key = `${writer}:${meta.size}:${meta.manifest ?? `${blob?.blockOffset}/${blob?.byteOffset}/${blob?.byteLength}`}`
+    let list = this.streamed.get(key)
+    if (list === undefined) {
+      list = this.chunksOf(version)
+      list.catch(() => this.streamed.delete(key)) // asked again next time
+      this.streamed.set(key, list)
+      if (this.streamed.size > STREAMED_LISTS) this.streamed.delete(this.streamed.keys().next().value!)
+    }
+    return list
   }
 
   // This device's copy of a chunk, checked. `here` is, for a version being
@@ -255,6 +340,73 @@ class OpenFiles {
     const opened = [...this.open.values()]
     this.open.clear()
     for (const file of await Promise.all(opened)) if (file !== null) await io.close(file.fd)
+  }
+}
+
+// A generator whose work begins now (fetchInOrder starts asking when it is
+// first pulled); its values are taken later, in order, through rest().
+class Started<T> {
+  private readonly source: AsyncGenerator<T>
+  private readonly first: Promise<IteratorResult<T>>
+
+  constructor(source: AsyncGenerator<T>) {
+    this.source = source
+    this.first = source.next()
+    this.first.catch(() => undefined) // told where it is awaited; one never awaited was stopped
+  }
+
+  async *rest(): AsyncGenerator<T> {
+    const first = await this.first
+    if (first.done === true) return
+    yield first.value
+    for (let next = await this.source.next(); next.done !== true; next = await this.source.next()) yield next.value
+  }
+
+  // Ends the source wherever it is (its pending pull settles first: the caller aborts it).
+  async stop(): Promise<void> {
+    await this.source.return(undefined).catch(() => undefined)
+  }
+}
+
+// Refs cut in consecutive segments: a small first one, then SEGMENT_BYTES each (at least one chunk per segment).
+function segmentsOf(refs: ChunkRef[]): ChunkRef[][] {
+  const segments: ChunkRef[][] = []
+  let current: ChunkRef[] = []
+  let bytes = 0
+  for (const ref of refs) {
+    current.push(ref)
+    bytes += ref.size
+    if (bytes >= (segments.length === 0 ? FIRST_SEGMENT_BYTES : SEGMENT_BYTES)) {
+      segments.push(current)
+      current = []
+      bytes = 0
+    }
+  }
+  if (current.length > 0) segments.push(current)
+  return segments
+}
+
+// The index of the ref that holds byte `at` (refs cover the file in order).
+function chunkAt(refs: ChunkRef[], at: number): number {
+  let [low, high] = [0, refs.length - 1]
+  while (low < high) {
+    const mid = (low + high + 1) >> 1
+    if (refs[mid]!.offset <= at) low = mid
+    else high = mid - 1
+  }
+  return low
+}
+
+// Bytes start..last (inclusive) of a whole version's bytes, read from its start.
+async function* cut(source: Uint8Array | AsyncIterable<Uint8Array>, start: number, last: number, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  let offset = 0
+  for await (const part of source instanceof Uint8Array ? [source] : source) {
+    signal?.throwIfAborted()
+    const from = Math.max(0, start - offset)
+    const to = Math.min(part.byteLength, last - offset + 1)
+    if (to > from) yield Buffer.from(part.buffer, part.byteOffset + from, to - from)
+    offset += part.byteLength
+    if (offset > last) return
   }
 }
 
