@@ -60,6 +60,7 @@ export class Folders {
     for (const folder of [...this.open.values()].reverse()) await folder.close()
     this.open.clear()
     await this.indexDb?.close() // after the folders that write to it
+    this.indexDb = null
   }
 
   catalogFor(topicId: string): Catalog {
