@@ -170,6 +170,7 @@ declare module 'hypercore' {
     close(): Promise<void>
     download(range?: { start?: number; end?: number; linear?: boolean }): { done(): Promise<void>; destroy(): void }
     get(index: number, opts?: { wait?: boolean; timeout?: number }): Promise<Buffer | null>
+    purge(): Promise<void>
   }
   export default Hypercore
 }

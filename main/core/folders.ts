@@ -6,6 +6,7 @@ import path from 'path'
 import { randomBytes } from 'crypto'
 import z32 from 'z32'
 import type Corestore from 'corestore'
+import type RocksDB from 'rocksdb-native'
 import type { FileEntry, FileVersion, Folder, FolderActivity, FolderHistory, FolderMode } from '../../contract/types'
 import { HyperfoldError, errors, systemError } from '../../contract/errors'
 import { showInput } from '../../contract/text'
@@ -17,6 +18,7 @@ import { listDirectory } from './folder/folder-browser'
 import type { FolderConfig } from './folder/folder-config'
 import { listVersions, publicVersion } from './folder/folder-history'
 import { FolderOffers } from './folder/folder-offers'
+import { LocalIndex, openIndexDb } from './folder/local-index'
 import { FOLDER_MARKER, parseFolderPath } from './folder/folder-path'
 import { checkFileTarget, checkFolderRoot, markFolderRoot, unmarkFolderRoot } from './folder/folder-root'
 import { resolve } from './folder/merge'
@@ -47,6 +49,8 @@ export class Folders {
   private readonly opts: FoldersOptions
   private readonly open = new Map<string, SharedFolder>()
   private readonly offers = new FolderOffers()
+  // Every folder's local index, in one database: one set of memtables and caches for the node, not one per folder.
+  private indexDb: RocksDB | null = null
 
   constructor(opts: FoldersOptions) {
     this.opts = opts
@@ -55,12 +59,15 @@ export class Folders {
   // A folder that cannot start stays listed with its error (its state says
   // why); the node and the other folders run, and resume tries it again.
   async ready(): Promise<void> {
+    this.indexDb = await openIndexDb(path.join(this.opts.dataDir, 'index'))
     for (const config of this.opts.state.folders) await this.start(config).catch(() => undefined)
   }
 
   async close(): Promise<void> {
     for (const folder of [...this.open.values()].reverse()) await folder.close()
     this.open.clear()
+    await this.indexDb?.close() // after the folders that write to it
+    this.indexDb = null
   }
 
   catalogFor(topicId: string): Catalog {
@@ -212,11 +219,13 @@ export class Folders {
   }
 
   // Stops syncing; the files on disk stay, and so does the history in the store.
+  // What this device knew of the folder's disk goes: synced again, it starts afresh.
   async remove(ref: string): Promise<Folder> {
     const folder = this.findLocal(ref)
     const described = this.describe(folder)
     await folder.close()
     this.open.delete(folder.config.id)
+    await LocalIndex.forget(this.index(), folder.config.id)
     await this.opts.state.update((s) => ({ ...s, folders: s.folders.filter((f) => f.id !== folder.config.id) }))
     if (folder.config.path !== null) await unmarkFolderRoot(folder.config.path)
     this.opts.broadcast(folder.config.topic)
@@ -245,6 +254,7 @@ export class Folders {
     const folder = this.open.get(config.id)
     this.open.delete(config.id)
     await folder?.close().catch(() => undefined)
+    await LocalIndex.forget(this.index(), config.id).catch(() => undefined)
     if (this.opts.state.folders.some((f) => f.id === config.id)) {
       // The state in memory drops it at once; the file may not take the write, and then still holds the state before.
       await this.opts.state.update((s) => ({ ...s, folders: s.folders.filter((f) => f.id !== config.id) })).catch(() => undefined)
@@ -256,6 +266,7 @@ export class Folders {
     const folder: SharedFolder = new SharedFolder({
       config,
       store: this.opts.store,
+      indexDb: this.index(),
       chunkDir: path.join(this.opts.dataDir, 'chunks', config.id),
       chunkSources: () => this.opts.chunkSources(config.topic),
       deviceId: this.opts.deviceId,
@@ -266,6 +277,11 @@ export class Folders {
     this.open.set(config.id, folder)
     await folder.ready()
     return folder
+  }
+
+  private index(): RocksDB {
+    if (this.indexDb === null) throw errors.nodeClosed()
+    return this.indexDb
   }
 
   // A folder only offered by peers gets drives here (no local side) so it can be browsed.

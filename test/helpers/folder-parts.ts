@@ -2,6 +2,7 @@
 // the applier or the local side without a node: its drives, local index,
 // chunk store and file content. `disk` is the folder root's FolderFs once
 // there is one; `sources` the other devices whose chunks this one may read.
+import path from 'path'
 import Corestore from 'corestore'
 import type { ChunkRef, ChunkSource } from '../../main/core/folder/chunk-ref'
 import { ChunkStore } from '../../main/core/folder/chunk-store'
@@ -9,7 +10,7 @@ import { FileContent } from '../../main/core/folder/file-content'
 import { FolderDrives } from '../../main/core/folder/folder-drives'
 import type { FolderFs } from '../../main/core/folder/folder-fs'
 import { DEFAULT_HISTORY } from '../../main/core/folder/retention'
-import { LocalIndex } from '../../main/core/folder/local-index'
+import { LocalIndex, openIndexDb } from '../../main/core/folder/local-index'
 
 export interface FolderParts {
   store: Corestore
@@ -28,7 +29,8 @@ export async function folderParts(storeDir: string, chunkDir: string, writers: s
   const drives = new FolderDrives(store, 'folder', () => undefined)
   await drives.ready()
   for (const writer of writers) await drives.addWriter(writer)
-  const index = new LocalIndex(store, 'folder')
+  const indexDb = await openIndexDb(path.join(storeDir, 'index'))
+  const index = new LocalIndex(indexDb, 'folder', store)
   await index.ready()
   const chunks = new ChunkStore(chunkDir)
   const sources: ChunkSource[] = []
@@ -42,6 +44,7 @@ export async function folderParts(storeDir: string, chunkDir: string, writers: s
   })
   const close = async (): Promise<void> => {
     await index.close()
+    await indexDb.close()
     await drives.close()
     await store.close()
   }

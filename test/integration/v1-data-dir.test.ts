@@ -62,6 +62,25 @@ async function restore(node: HyperfoldNode, root: string, file: string, version:
   await waitUntil(async () => ((await fileHash(path.join(root, file))) === expected ? true : undefined), `${file} v${version} restored`)
 }
 
+// The fixture unpacked in a temp dir, its state file naming the root where it now is.
+async function unpack(env: TestEnv): Promise<{ fixture: Fixture; dataDir: string; root: string }> {
+  const fixture = JSON.parse(await fs.readFile(FIXTURE.replace(/\.tar\.gz$/, '.json'), 'utf8')) as Fixture
+  const base = await env.tmpDir('hf-v1-')
+  execFileSync('tar', ['-xzf', FIXTURE, '-C', base])
+  const dataDir = path.join(base, fixture.paths.dataDir)
+  const root = path.join(base, fixture.paths.root)
+  // Corestore's device file pins the store to the inode and xattr it was made
+  // on, and refuses a copy ("was moved unsafely"); an unpacked copy is this
+  // device's only one, so it gets a fresh device file, as a first open writes.
+  await fs.rm(path.join(dataDir, 'corestore/CORESTORE'))
+  const stateFile = path.join(dataDir, 'state.json')
+  const state = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { folders: { path: string }[] }
+  expect(state.folders.map((f) => f.path)).toEqual([fixture.paths.rootAbs])
+  state.folders[0]!.path = root
+  await fs.writeFile(stateFile, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 })
+  return { fixture, dataDir, root }
+}
+
 describe('a data dir from before chunks', () => {
   let env: TestEnv
   beforeEach(async () => {
@@ -72,21 +91,7 @@ describe('a data dir from before chunks', () => {
   })
 
   test('keeps its files and history, syncs to a new device, and publishes new edits as chunks', { timeout: 240_000 }, async () => {
-    const fixture = JSON.parse(await fs.readFile(FIXTURE.replace(/\.tar\.gz$/, '.json'), 'utf8')) as Fixture
-    const base = await env.tmpDir('hf-v1-')
-    execFileSync('tar', ['-xzf', FIXTURE, '-C', base])
-    const dataDir = path.join(base, fixture.paths.dataDir)
-    const root = path.join(base, fixture.paths.root)
-    // Corestore's device file pins the store to the inode and xattr it was made
-    // on, and refuses a copy ("was moved unsafely"); an unpacked copy is this
-    // device's only one, so it gets a fresh device file, as a first open writes.
-    await fs.rm(path.join(dataDir, 'corestore/CORESTORE'))
-    const stateFile = path.join(dataDir, 'state.json')
-    const state = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { folders: { path: string }[] }
-    expect(state.folders.map((f) => f.path)).toEqual([fixture.paths.rootAbs])
-    state.folders[0]!.path = root
-    await fs.writeFile(stateFile, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 })
-
+    const { fixture, dataDir, root } = await unpack(env)
     const files = Object.keys(fixture.files).map((f) => f.slice(1))
     const unpacked = await mtimes(root, files)
     expect(unpacked).toEqual(Object.fromEntries(files.map((f) => [f, fixture.files[`/${f}`]!.mtimeMs])))
@@ -145,5 +150,26 @@ describe('a data dir from before chunks', () => {
     const entry = await ownDrive(a, folderId).entry('/notes.txt')
     expect(parseEntryMeta(entry?.value.metadata)).toMatchObject({ format: 2, size: edited.byteLength })
     expect(await a.folders.history('Docs', '/notes.txt')).toHaveLength(6)
+  })
+
+  test('still knows the files it indexed: deletions made while it was stopped are published, before and after its first restart', { timeout: 120_000 }, async () => {
+    const { dataDir, root } = await unpack(env)
+    // Only a recorded file that is missing is a deletion (an unrecorded one was never
+    // applied here), so these reach the drive only if the old index was carried over.
+    await fs.rm(path.join(root, 'photo.bin'))
+    const a = await env.startNode({ dataDir })
+    await waitUntil(async () => ((await a.folders.history('Docs', '/photo.bin')).at(-1)?.deleted === true ? true : undefined), 'photo.bin deleted')
+    await a.folders.waitSynced('Docs', 60_000)
+    expect(a.folders.info('Docs')).toMatchObject({ state: 'idle', files: 1 })
+    await expect(fs.stat(path.join(root, 'photo.bin'))).rejects.toThrow()
+    await a.close()
+
+    // Restarted, it reads its index from where the first start moved it.
+    await fs.rm(path.join(root, 'notes.txt'))
+    const again = await env.startNode({ dataDir })
+    await waitUntil(async () => ((await again.folders.history('Docs', '/notes.txt')).at(-1)?.deleted === true ? true : undefined), 'notes.txt deleted')
+    await again.folders.waitSynced('Docs', 60_000)
+    expect(again.folders.info('Docs')).toMatchObject({ state: 'idle', files: 0 })
+    expect(await treeHashes(root)).toEqual({})
   })
 })

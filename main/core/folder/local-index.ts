@@ -2,17 +2,20 @@
 // wrote or published there and the version vector of that content. A path
 // whose disk state differs from its record was edited here; a path with no
 // record was never applied, so a missing file is not a deletion. Deletions
-// stay as records so that a file made again later descends from them. Kept in a
-// Hyperbee of its own, never shared, so it survives crashes and restarts.
+// stay as records so that a file made again later descends from them. Kept on
+// this device only, in the node's index database (one RocksDB for every
+// folder, each under its own key prefix), so it survives crashes and restarts.
 //
 // Writes are held in memory, where reads see them at once, until flush()
-// appends them in one batch: one append per thousand files instead of one
+// writes them in one atomic batch: one write per thousand files instead of one
 // each. The Publisher flushes its drive before this index, so a record never
 // reaches the disk before the entry it describes.
-import Hyperbee from 'hyperbee'
+import RocksDB from 'rocksdb-native'
 import type Corestore from 'corestore'
+import { HyperfoldError } from '../../../contract/errors'
 import type { VersionVector } from './version-vector'
 import { isConflictCopy } from './conflict-name'
+import { openLegacyIndex } from './legacy-index'
 
 // Where the chunk list of the content a file record describes is: the
 // version's own (inline text, or its writer's blob). Not the list itself: a
@@ -45,6 +48,13 @@ const LOCATION = 'l:'
 // The totals as of the last flush, written in the same batch as the records they
 // count: a start needs one read, not a walk over every record.
 const TOTALS = 't:'
+// Written once a folder's index is kept here: from then on the Hyperbee it
+// was kept in before is never read again.
+const ADOPTED = 'a:'
+const KINDS = new Set(['file', 'directory', 'deleted'])
+// Reads of 100,000 records take 3.5 s at the iterator's default of 8 a trip, 0.5 s at 1024.
+const ITERATOR_CAPACITY = 1024
+const COPY_BATCH = 1024
 
 export interface IndexTotals {
   files: number
@@ -52,25 +62,66 @@ export interface IndexTotals {
   conflicts: number
 }
 
+// The node's one index database. Its memtables are few and small: the index
+// takes thousands of writes a second at most, and every folder shares them.
+export async function openIndexDb(dir: string): Promise<RocksDB> {
+  const db = new RocksDB(dir, { writeBufferSize: 4 * 1024 * 1024, maxWriteBufferNumber: 2, maxBackgroundJobs: 2 })
+  await db.ready().catch((err: unknown) => {
+    throw new HyperfoldError('DATA_DIR_DAMAGED', `The local index in ${dir} cannot be opened: ${(err as Error).message}`)
+  })
+  return db
+}
+
 export class LocalIndex {
-  private readonly bee: Hyperbee<unknown>
+  private readonly db: RocksDB
+  private readonly folderId: string
+  private readonly prefix: string
+  private readonly legacy: Corestore | null
   private readonly counts: IndexTotals = { files: 0, bytes: 0, conflicts: 0 }
   private pending = new Map<string, unknown>()
   private flushing = new Map<string, unknown>()
   private flushed: Promise<void> = Promise.resolve()
+  // Walks of records() not yet finished: one its reader left part-way (a scan
+  // stopped) would hold the database open, so close ends them.
+  private readonly walks = new Set<{ destroy(): void }>()
 
-  constructor(store: Corestore, folderId: string) {
-    const core = store.namespace(`hyperfold/index/${folderId}`).get({ name: 'index' })
-    // Hyperbee's default snapshot session per read: without one (sessions: false)
-    // every get kept ~16 KiB alive, 1.6 GiB over a rescan of 100,000 files.
-    this.bee = new Hyperbee(core, { keyEncoding: 'utf-8', valueEncoding: 'json' })
+  // `legacy` is the store an older version kept this index in, read once if it holds one.
+  constructor(db: RocksDB, folderId: string, legacy: Corestore | null = null) {
+    this.db = db.session() // closed with this index, so a write after close fails instead of landing
+    this.folderId = folderId
+    this.prefix = prefixOf(folderId)
+    this.legacy = legacy
+  }
+
+  // Drops every key of a folder no longer on this node. The adopted mark stays:
+  // a folder synced again under its id starts empty, not from its old Hyperbee.
+  static async forget(db: RocksDB, folderId: string): Promise<void> {
+    const prefix = prefixOf(folderId)
+    const batch = db.write({ capacity: 2, autoDestroy: true })
+    batch.tryDeleteRange(prefix, endOf(folderId))
+    batch.tryPut(prefix + ADOPTED, '1')
+    await batch.flush()
   }
 
   async ready(): Promise<void> {
-    await this.bee.ready()
-    const saved = (await this.bee.get(TOTALS))?.value as IndexTotals | undefined
-    if (saved !== undefined) Object.assign(this.counts, saved)
+    if ((await this.db.get(this.prefix + ADOPTED)) === null) await this.adopt()
+    const saved = await this.stored(TOTALS)
+    if (isTotals(saved)) Object.assign(this.counts, saved)
     else for await (const [path, record] of this.records()) this.count(path, record, 1) // written before totals were kept
+  }
+
+  // Copies what an older version kept in the Hyperbee. A copy cut short is
+  // begun again at the next start: the mark is written only after the last batch.
+  private async adopt(): Promise<void> {
+    const old = this.legacy === null ? null : await openLegacyIndex(this.legacy, this.folderId)
+    try {
+      await this.writeBatch([], true)
+      if (old !== null) for await (const entries of old.batches(COPY_BATCH)) await this.writeBatch(entries, false)
+      await this.writeBatch([[ADOPTED, '1']], false)
+      await old?.purge().catch(() => undefined) // a core left behind only takes space: it is never read again
+    } finally {
+      await old?.close()
+    }
   }
 
   get totals(): IndexTotals {
@@ -78,12 +129,16 @@ export class LocalIndex {
   }
 
   // Never flushes: only the Publisher knows whether its drive holds what a record describes.
-  close(): Promise<void> {
-    return this.bee.close()
+  async close(): Promise<void> {
+    await this.flushed.catch(() => undefined)
+    for (const walk of this.walks) walk.destroy()
+    this.walks.clear()
+    await this.db.close()
   }
 
   async get(path: string): Promise<IndexRecord | null> {
-    return ((await this.read(PATH + path)) as IndexRecord | undefined) ?? null
+    const found = await this.read(PATH + path)
+    return isRecord(found) ? found : null
   }
 
   // `previous` is what get() returned for the path, which the totals drop.
@@ -93,7 +148,7 @@ export class LocalIndex {
     this.count(path, record, 1)
   }
 
-  // Appends what is held in memory; flushes run one after another.
+  // Writes what is held in memory; flushes run one after another.
   flush(): Promise<void> {
     this.flushed = this.flushed.catch(() => undefined).then(() => this.write())
     return this.flushed
@@ -105,13 +160,7 @@ export class LocalIndex {
     this.flushing = this.pending
     this.pending = new Map()
     try {
-      const batch = this.bee.batch()
-      for (const key of [...this.flushing.keys()].sort()) {
-        const value = this.flushing.get(key)
-        if (value === null) await batch.del(key)
-        else await batch.put(key, value)
-      }
-      await batch.flush()
+      await this.writeBatch([...this.flushing], false)
     } catch (err) {
       this.pending = new Map([...this.flushing, ...this.pending]) // kept for the next flush, newer writes winning
       throw err
@@ -120,10 +169,26 @@ export class LocalIndex {
     }
   }
 
+  // One atomic write of this folder's keys; a null value deletes. `clear` drops every key of the folder first.
+  private async writeBatch(entries: [string, unknown][], clear: boolean): Promise<void> {
+    const encoded = entries.map(([key, value]) => [this.prefix + key, value === null ? null : JSON.stringify(value)] as const)
+    const batch = this.db.write({ capacity: encoded.length + 1, autoDestroy: true })
+    if (clear) batch.tryDeleteRange(this.prefix, endOf(this.folderId))
+    for (const [key, value] of encoded) {
+      if (value === null || value === undefined) batch.tryDelete(key)
+      else batch.tryPut(key, value)
+    }
+    await batch.flush()
+  }
+
   private async read(key: string): Promise<unknown> {
     if (this.pending.has(key)) return this.pending.get(key) ?? undefined
     if (this.flushing.has(key)) return this.flushing.get(key) ?? undefined
-    return (await this.bee.get(key))?.value
+    return this.stored(key)
+  }
+
+  private async stored(key: string): Promise<unknown> {
+    return decode(await this.db.get(this.prefix + key))
   }
 
   async manifest(path: string): Promise<ManifestRef | null> {
@@ -155,15 +220,24 @@ export class LocalIndex {
 
   // The flushed records only (flush first to see every write), all or those under a directory.
   async *records(under = ''): AsyncGenerator<[string, IndexRecord]> {
-    const range = under === '' ? { gte: PATH, lt: 'p;' } : { gt: `${PATH}${under}/`, lt: `${PATH}${under}0` } // '0' follows '/'
-    for await (const node of this.bee.createReadStream(range)) {
-      yield [node.key.slice(PATH.length), node.value as IndexRecord]
+    const paths = this.prefix + PATH
+    const range = under === '' ? { gte: paths, lt: this.prefix + 'p;' } : { gt: `${paths}${under}/`, lt: `${paths}${under}0` } // '0' follows '/'
+    const walk = this.db.iterator(range, { capacity: ITERATOR_CAPACITY })
+    this.walks.add(walk)
+    try {
+      for await (const { key, value } of walk) {
+        const record = decode(value)
+        if (isRecord(record)) yield [key.toString('utf8').slice(paths.length), record]
+      }
+    } finally {
+      this.walks.delete(walk)
     }
   }
 
   // How far each writer's drive has been merged into the disk.
   async watermark(writer: string): Promise<number> {
-    return ((await this.read(WRITER + writer)) as number | undefined) ?? 0
+    const found = await this.read(WRITER + writer)
+    return typeof found === 'number' ? found : 0
   }
 
   setWatermark(writer: string, version: number): void {
@@ -178,4 +252,35 @@ export class LocalIndex {
   markConflictHandled(path: string, key: string): void {
     this.pending.set(CONFLICT + path, key)
   }
+}
+
+// A folder's keys: ids are [a-z0-9], so '/' ends one and no folder's keys fall inside another's range.
+function prefixOf(folderId: string): string {
+  return `${folderId}/`
+}
+
+function endOf(folderId: string): string {
+  return `${folderId}0` // '0' follows '/'
+}
+
+// A value this version cannot read counts as absent: the scan derives it again from the disk and the drives.
+function decode(value: Buffer | null): unknown {
+  if (value === null) return undefined
+  try {
+    return JSON.parse(value.toString('utf8')) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+function isRecord(value: unknown): value is IndexRecord {
+  if (typeof value !== 'object' || value === null) return false
+  const r = value as Partial<IndexRecord>
+  return KINDS.has(r.kind as string) && typeof r.size === 'number' && typeof r.mtimeMs === 'number' && typeof r.vv === 'object' && r.vv !== null
+}
+
+function isTotals(value: unknown): value is IndexTotals {
+  if (typeof value !== 'object' || value === null) return false
+  const t = value as Partial<IndexTotals>
+  return typeof t.files === 'number' && typeof t.bytes === 'number' && typeof t.conflicts === 'number'
 }

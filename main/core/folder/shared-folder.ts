@@ -4,6 +4,7 @@
 import fs from 'fs/promises'
 import ReadyResource from 'ready-resource'
 import type Corestore from 'corestore'
+import type RocksDB from 'rocksdb-native'
 import type Hyperdrive from 'hyperdrive'
 import type { Folder, FolderActivity, FolderProgress, UnappliedPath } from '../../../contract/types'
 import { HyperfoldError, toApiError } from '../../../contract/errors'
@@ -38,6 +39,7 @@ const IGNORE_PATH = '/' + IGNORE_FILE
 export interface SharedFolderOptions {
   config: FolderConfig
   store: Corestore
+  indexDb: RocksDB // the node's, shared by every folder: this one's local index is a key prefix in it
   chunkDir: string // this folder's chunk store: its history archive and this device's own versions
   chunkSources(): ChunkSource[] // the peers on its topic
   deviceId: string
@@ -76,7 +78,7 @@ export class SharedFolder extends ReadyResource {
     this.opts = opts
     this.config = opts.config
     this.drives = new FolderDrives(opts.store, opts.config.id, (drive) => this.schedulePull(keyOf(drive)))
-    this.index = new LocalIndex(opts.store, opts.config.id)
+    this.index = new LocalIndex(opts.indexDb, opts.config.id, opts.store)
     this.chunks = new ChunkStore(opts.chunkDir)
     this.content = new FileContent({
       ...{ folderId: opts.config.id, drives: this.drives, store: this.chunks, index: this.index },
