@@ -19,6 +19,14 @@ type Records = AsyncIterable<[string, IndexRecord]>
 // out: unreadable is not deleted.
 export async function* scanDiff(scan: AsyncIterable<ScanItem>, records: Records): AsyncGenerator<ScanPair> {
   const index = records[Symbol.asyncIterator]()
+  try {
+    yield* pairs(scan, index)
+  } finally {
+    await index.return?.() // a scan stopped half-way lets go of the index walk it holds open
+  }
+}
+
+async function* pairs(scan: AsyncIterable<ScanItem>, index: AsyncIterator<[string, IndexRecord]>): AsyncGenerator<ScanPair> {
   let next = await index.next()
   let unreadable: string | null = null
   for await (const item of scan) {
