@@ -80,8 +80,10 @@ describe('the first start fetches Electron', () => {
 
   test('npm start itself, pointed at a closed loopback mirror, says so in one line and exits 1', async () => {
     const port = await closedPort()
-    const { cache } = await fake(null)
-    const run = await runTs(path.join(ROOT, 'main/electron/launch.ts'), [], cleanEnv({ ELECTRON_MIRROR: `http://127.0.0.1:${port}/`, electron_config_cache: cache }))
+    const { root, cache } = await fake(null)
+    // An empty dist of its own: on a machine where Electron is installed, this must still be a first start (and open nothing).
+    const env = cleanEnv({ ELECTRON_MIRROR: `http://127.0.0.1:${port}/`, electron_config_cache: cache, ELECTRON_OVERRIDE_DIST_PATH: path.join(root, 'no-dist'), DISPLAY: '', WAYLAND_DISPLAY: '' })
+    const run = await runTs(path.join(ROOT, 'main/electron/launch.ts'), [], env)
     expect(run.code).toBe(1)
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(ONE_LINE)
