@@ -124,6 +124,7 @@ async function run(args: ShellArgs): Promise<void> {
     event.preventDefault()
     if (quitting) return
     quitting = true
+    window.rememberBounds()
     for (const dispose of disposers) dispose()
     tray.destroy()
     for (const open of BrowserWindow.getAllWindows()) open.destroy()

@@ -39,6 +39,12 @@ export class MainWindow {
     window.focus()
   }
 
+  // Quitting destroys the window without a close event, so the shell calls this first.
+  rememberBounds(): void {
+    const window = this.browserWindow
+    if (window !== null) this.opts.saveBounds({ ...window.getNormalBounds(), maximized: window.isMaximized() })
+  }
+
   private create(): BrowserWindow {
     const bounds = this.opts.bounds()
     const options = windowOptions(this.opts.preload, this.opts.icon)
@@ -47,7 +53,7 @@ export class MainWindow {
     if (bounds?.maximized === true) window.maximize()
     window.once('ready-to-show', () => window.show())
     window.on('close', (event) => {
-      this.opts.saveBounds({ ...window.getNormalBounds(), maximized: window.isMaximized() })
+      this.rememberBounds()
       if (!this.opts.hideOnClose()) return
       event.preventDefault()
       window.hide()
