@@ -12,7 +12,15 @@ import {
   commandNames,
   fromApiError
 } from '../contract'
-import { EVENT_CHANNEL, SHELL_OPEN_FOLDER, SHELL_PICK_FOLDER, SHELL_SETTINGS_GET, SHELL_SETTINGS_SET, commandChannel } from './channels'
+import {
+  EVENT_CHANNEL,
+  JOIN_LINK_WAITING,
+  SHELL_OPEN_FOLDER,
+  SHELL_TAKE_JOIN_LINK,   SHELL_PICK_FOLDER,
+  SHELL_SETTINGS_GET,
+  SHELL_SETTINGS_SET,
+  commandChannel
+} from './channels'
 
 // Errors cross IPC as values: Electron flattens a thrown error into a message and drops its code.
 export type Outcome<R = unknown> = { ok: true; result: R } | { ok: false; error: ApiError }
@@ -26,6 +34,11 @@ export interface ShellSettings {
   keepRunningInTray: boolean
   // The OS starts Hyperfold when the user logs in.
   startOnLogin: boolean
+  // Desktop notifications, each kind switched on or off by the user.
+  notifyConflict: boolean
+  notifyError: boolean
+  notifyNewPeer: boolean
+  notifyFirstSync: boolean
 }
 
 // The part of Electron's ipcRenderer this bridge uses, so it can be tested without Electron.
@@ -45,6 +58,10 @@ export interface HyperfoldBridge {
     pickFolder(): Promise<string | null>
     // Rejects unless the path is a folder synced on this device.
     openFolder(path: string): Promise<void>
+    // A join link the OS opened the app with, once (null when none is waiting).
+    takeJoinLink(): Promise<string | null>
+    // Called when another join link arrives while the page is open; returns the unsubscribe.
+    onJoinLink(listener: () => void): () => void
   }
 }
 
@@ -64,7 +81,13 @@ export function buildBridge(ipc: IpcRendererLike): HyperfoldBridge {
       settings: () => ipc.invoke(SHELL_SETTINGS_GET) as Promise<ShellSettings>,
       updateSettings: (patch) => ipc.invoke(SHELL_SETTINGS_SET, patch) as Promise<ShellSettings>,
       pickFolder: () => unwrap<string | null>(ipc.invoke(SHELL_PICK_FOLDER)),
-      openFolder: async (path) => void (await unwrap(ipc.invoke(SHELL_OPEN_FOLDER, path)))
+      openFolder: async (path) => void (await unwrap(ipc.invoke(SHELL_OPEN_FOLDER, path))),
+      takeJoinLink: () => ipc.invoke(SHELL_TAKE_JOIN_LINK) as Promise<string | null>,
+      onJoinLink(listener) {
+        const forward = () => listener()
+        ipc.on(JOIN_LINK_WAITING, forward)
+        return () => void ipc.removeListener(JOIN_LINK_WAITING, forward)
+      }
     }
   }
 }

@@ -4,7 +4,8 @@
 import path from 'path'
 import { Command } from 'commander'
 import { z } from 'zod'
-import { type CommandName, commandNames, commands } from '../../contract'
+import { type CommandName, type JoinedTopic, commandNames, commands } from '../../contract'
+import { formatJoinLink } from '../../contract/join-link'
 import { callNode } from './client'
 import { formatResult } from './format'
 
@@ -45,9 +46,17 @@ function defineCommand(cmd: Command, name: CommandName, globals: () => GlobalOpt
     for (const key of optionKeys) if (options[key] !== undefined) input[key] = coerce(shape[key]!, options[key])
     for (const key of def.localPaths as readonly string[]) if (typeof input[key] === 'string') input[key] = path.resolve(input[key])
     const { dataDir, json } = globals()
-    const result = await callNode(dataDir, name, input)
+    const result = withJoinLink(name, await callNode(dataDir, name, input))
     process.stdout.write((json ? JSON.stringify(result, null, 2) : formatResult(result)) + '\n')
   })
+}
+
+// A new topic's keyphrase comes with the link to send instead: one click joins (after a question).
+function withJoinLink(name: CommandName, result: unknown): unknown {
+  if (name !== 'topic.create') return result
+  const topic = result as JoinedTopic
+  if (topic.keyphrase === undefined) return result
+  return { ...topic, link: formatJoinLink({ keyphrase: topic.keyphrase, label: topic.label === topic.id ? undefined : topic.label }) }
 }
 
 function unwrap(field: z.ZodType): z.ZodType {

@@ -3,25 +3,35 @@
 // closed. Thin on purpose: behaviour lives in main/core, and the security
 // settings live in modules that unit tests check without Electron.
 import path from 'path'
-import { BrowserWindow, app, dialog, ipcMain, session, shell } from 'electron'
+import { BrowserWindow, Notification, app, dialog, ipcMain, screen, session, shell } from 'electron'
+import type { EventMessage, Folder } from '../../contract'
 import { toApiError } from '../../contract/errors'
+import { JOIN_SCHEME } from '../../contract/join-link'
 import { createHandlers } from '../api/handlers'
 import { HyperfoldNode } from '../core/node'
 import { appEntry, isAppUrl } from './app-url'
 import { type ShellArgs, parseShellArgs } from './args'
 import { hardenContents, hardenSession } from './harden'
 import { forwardEvents, registerCommands, registerShellSettings } from './ipc'
+import { JoinLinkInbox, joinLinkIn, registerJoinLinks } from './join-links'
 import { followStartOnLogin } from './login-item'
 import { MainWindow } from './main-window'
+import { NotificationRules } from './notification-rules'
 import { type DesktopOsLike, registerShellActions } from './shell-actions'
-import { ShellSettingsStore } from './shell-settings'
-import { createTray } from './tray'
+import { ShellSettingsStore, notificationSwitches } from './shell-settings'
+import { StatusTray } from './tray'
+import { loadBounds, restoreBounds, saveBounds } from './window-bounds'
 
 const OUT_DIR = path.resolve(import.meta.dirname, '..')
 const PRELOAD = path.join(OUT_DIR, 'preload', 'index.cjs')
 const RENDERER_DIR = path.join(OUT_DIR, 'renderer')
-const ICON = path.join(app.getAppPath(), 'assets', 'icon.png')
-const TRAY_ICON = path.join(app.getAppPath(), 'assets', 'tray.png')
+const ASSETS = path.join(app.getAppPath(), 'assets')
+const ICON = path.join(ASSETS, 'icons', '512x512.png')
+const MIN_SIZE = { width: 720, height: 480 }
+
+let mainWindow: MainWindow | null = null
+// Join links can arrive before the window exists (the link the app was opened with): they wait in the inbox.
+const joinLinks = new JoinLinkInbox(() => mainWindow?.contents ?? null)
 
 function fail(title: string, err: unknown): never {
   dialog.showErrorBox(title, toApiError(err).message)
@@ -38,14 +48,19 @@ async function run(args: ShellArgs): Promise<void> {
   const node = new HyperfoldNode({ dataDir: args.dataDir, bootstrap: args.bootstrap, log: (line) => console.log(`[hyperfold] ${line}`) })
   await node.ready().catch((err: unknown) => fail('Hyperfold cannot start', err))
   const settings = await ShellSettingsStore.load(path.join(app.getPath('userData'), 'settings.json'))
+  const boundsFile = path.join(app.getPath('userData'), 'window.json')
+  const savedBounds = await loadBounds(boundsFile)
 
   let quitting = false
   const window = new MainWindow({
     entry,
     preload: PRELOAD,
     icon: ICON,
-    hideOnClose: () => !quitting && settings.get().keepRunningInTray
+    hideOnClose: () => !quitting && settings.get().keepRunningInTray,
+    bounds: () => restoreBounds(savedBounds, screen.getAllDisplays().map((display) => display.workArea), MIN_SIZE),
+    saveBounds: (bounds) => void saveBounds(boundsFile, bounds).catch((err: unknown) => console.error(`[hyperfold] saving the window's place: ${toApiError(err).message}`))
   })
+  mainWindow = window
   const handlers = createHandlers(node)
   const os: DesktopOsLike = {
     // Modal to the window when there is one: the page asking for it is in that window.
@@ -55,16 +70,50 @@ async function run(args: ShellArgs): Promise<void> {
     },
     openPath: (target) => shell.openPath(target)
   }
+  const folders = new Map<string, Folder>((await handlers.folders({})).map((folder) => [folder.id, folder]))
+  const rules = new NotificationRules()
+  rules.seed([...folders.values()], await handlers.peers({}))
+  // Pausing or resuming all: each folder on its own, so one failure does not stop the rest.
+  const everyFolder = (paused: boolean, act: (folder: Folder) => unknown) =>
+    void Promise.allSettled(
+      [...folders.values()].filter((f) => f.path !== null && (f.state === 'paused') === paused).map(async (folder) => act(folder))
+    )
+  const tray = new StatusTray(ASSETS, {
+    open: () => window.show(),
+    openFolder: (target) => void shell.openPath(target),
+    pauseAll: () => everyFolder(false, (folder) => handlers.pause({ folder: folder.id })),
+    resumeAll: () => everyFolder(true, (folder) => handlers.resume({ folder: folder.id })),
+    quit: () => app.quit()
+  })
+  tray.update([...folders.values()])
+  const onNodeEvent = (message: EventMessage) => {
+    if (message.event === 'folder.updated') {
+      const folder = message.payload as Folder
+      folders.set(folder.id, folder)
+      tray.update([...folders.values()])
+    }
+    const note = rules.next(message, notificationSwitches(settings.get()))
+    if (note === null || !Notification.isSupported()) return
+    const shown = new Notification({ title: note.title, body: note.body, icon: ICON })
+    shown.on('click', () => window.show())
+    shown.show()
+  }
+
   const disposers = [
+    node.onEvent(onNodeEvent),
+    registerJoinLinks(ipcMain, joinLinks, isApp),
     registerCommands(ipcMain, handlers, isApp),
     registerShellSettings(ipcMain, settings, isApp),
     registerShellActions(ipcMain, os, async () => handlers.folders({}), isApp),
     followStartOnLogin(app, settings),
     forwardEvents((listener) => node.onEvent(listener), () => window.contents)
   ]
-  const tray = createTray(TRAY_ICON, { open: () => window.show(), quit: () => app.quit() })
-
-  app.on('second-instance', () => window.show())
+  // Windows and Linux start a second instance for a clicked link; it hands its argv here and quits.
+  app.on('second-instance', (_event, argv) => {
+    const link = joinLinkIn(argv)
+    if (link !== null) joinLinks.deliver(link)
+    window.show()
+  })
   app.on('activate', () => window.show())
   app.on('window-all-closed', () => {
     if (!settings.get().keepRunningInTray) app.quit()
@@ -75,6 +124,7 @@ async function run(args: ShellArgs): Promise<void> {
     event.preventDefault()
     if (quitting) return
     quitting = true
+    window.rememberBounds()
     for (const dispose of disposers) dispose()
     tray.destroy()
     for (const open of BrowserWindow.getAllWindows()) open.destroy()
@@ -95,6 +145,17 @@ try {
 // Electron's own profile goes inside the data dir: its default would be the data dir itself on some platforms.
 app.setPath('userData', path.join(args.dataDir, 'desktop'))
 app.on('web-contents-created', (_event, contents) => hardenContents(contents))
+// macOS hands links over as an event, possibly before the app is ready.
+app.on('open-url', (event, url) => {
+  event.preventDefault()
+  joinLinks.deliver(url)
+  mainWindow?.show()
+})
+const launchLink = joinLinkIn(process.argv)
+if (launchLink !== null) joinLinks.deliver(launchLink)
+// From source (`npm start`) the OS must start Electron with the app's folder; a packaged app is its own executable.
+if (process.defaultApp) app.setAsDefaultProtocolClient(JOIN_SCHEME, process.execPath, [path.resolve(process.argv[1] ?? '.')])
+else app.setAsDefaultProtocolClient(JOIN_SCHEME)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
 
 if (!app.requestSingleInstanceLock()) app.quit()

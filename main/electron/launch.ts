@@ -1,26 +1,49 @@
-// `npm start`, after the build: opens the desktop app when it can run here, or
-// says in one line why not and what to run instead. Runs under plain Node.
+// `npm start`: fetches Electron on a first start, builds the app and opens it,
+// or says in one line why it cannot and what to run instead. Runs under plain Node.
 import path from 'path'
 import { spawn } from 'child_process'
 import { createRequire } from 'module'
-import { checkLaunch } from './electron-binary'
+import { prepareLaunch } from './prepare-launch'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
+const require = createRequire(import.meta.url)
 
 function electronPackageDir(): string | null {
   try {
-    return path.dirname(createRequire(import.meta.url).resolve('electron/package.json'))
+    return path.dirname(require.resolve('electron/package.json'))
   } catch {
     return null
   }
 }
 
-const check = checkLaunch(electronPackageDir(), process.platform, process.env)
-if (!check.ok) {
-  process.stderr.write(`${check.reason}\n`)
-  process.exit(1)
+function run(command: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit' })
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
+    child.on('error', (err) => {
+      process.stderr.write(`Hyperfold desktop cannot start: ${err.message}\n`)
+      resolve(1)
+    })
+    child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 0 : 1)))
+  })
 }
 
-const child = spawn(check.electron, [ROOT, ...process.argv.slice(2)], { stdio: 'inherit' })
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
-child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)))
+async function main(): Promise<number> {
+  // Before the build: a machine that cannot run the app learns it in a second, not after a build.
+  const check = await prepareLaunch(electronPackageDir(), process.platform, process.env, process.stderr)
+  if (!check.ok) {
+    process.stderr.write(`${check.reason}\n`)
+    return 1
+  }
+  const built = await run(process.execPath, [path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin/electron-vite.js'), 'build'])
+  if (built !== 0) return built
+  return run(check.electron, [ROOT, ...process.argv.slice(2)])
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`Hyperfold desktop cannot start: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exit(1)
+  }
+)

@@ -1,6 +1,7 @@
 // The one app window: created on demand, hidden instead of closed while the
 // tray keeps the node running, shown again from the tray or a second launch.
 import { BrowserWindow, type WebContents } from 'electron'
+import type { Rect, SavedBounds } from './window-bounds'
 import { windowOptions } from './window-options'
 
 export interface MainWindowOptions {
@@ -9,6 +10,9 @@ export interface MainWindowOptions {
   icon: string
   // Asked on every close: true hides the window to the tray instead.
   hideOnClose(): boolean
+  // Where the window was last left (null: centred at the default size), and where to keep it.
+  bounds(): (Rect & { maximized: boolean }) | null
+  saveBounds(bounds: SavedBounds): void
 }
 
 export class MainWindow {
@@ -35,11 +39,21 @@ export class MainWindow {
     window.focus()
   }
 
+  // Quitting destroys the window without a close event, so the shell calls this first.
+  rememberBounds(): void {
+    const window = this.browserWindow
+    if (window !== null) this.opts.saveBounds({ ...window.getNormalBounds(), maximized: window.isMaximized() })
+  }
+
   private create(): BrowserWindow {
-    const window = new BrowserWindow(windowOptions(this.opts.preload, this.opts.icon))
+    const bounds = this.opts.bounds()
+    const options = windowOptions(this.opts.preload, this.opts.icon)
+    const window = new BrowserWindow(bounds === null ? options : { ...options, x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height })
     this.window = window
+    if (bounds?.maximized === true) window.maximize()
     window.once('ready-to-show', () => window.show())
     window.on('close', (event) => {
+      this.rememberBounds()
       if (!this.opts.hideOnClose()) return
       event.preventDefault()
       window.hide()

@@ -5,11 +5,37 @@ import { errors } from '../../contract/errors'
 import type { ShellSettings } from '../../preload/bridge'
 import { readFileIfExists, writeFileAtomic } from '../core/atomic-file'
 import { safeJson } from '../core/safe-json'
+import type { NotificationSwitches } from './notification-rules'
 
-const Stored = z.object({ keepRunningInTray: z.boolean(), startOnLogin: z.boolean() }).partial()
+const Stored = z
+  .object({
+    keepRunningInTray: z.boolean(),
+    startOnLogin: z.boolean(),
+    notifyConflict: z.boolean(),
+    notifyError: z.boolean(),
+    notifyNewPeer: z.boolean(),
+    notifyFirstSync: z.boolean()
+  })
+  .partial()
 const Patch = Stored.strict()
 
-export const DEFAULT_SHELL_SETTINGS: ShellSettings = { keepRunningInTray: true, startOnLogin: false }
+export const DEFAULT_SHELL_SETTINGS: ShellSettings = {
+  keepRunningInTray: true,
+  startOnLogin: false,
+  notifyConflict: true,
+  notifyError: true,
+  notifyNewPeer: true,
+  notifyFirstSync: true
+}
+
+export function notificationSwitches(settings: ShellSettings): NotificationSwitches {
+  return {
+    conflict: settings.notifyConflict,
+    error: settings.notifyError,
+    newPeer: settings.notifyNewPeer,
+    firstSync: settings.notifyFirstSync
+  }
+}
 
 export class ShellSettingsStore {
   private readonly file: string

@@ -8,7 +8,7 @@ import type { HyperfoldNode } from '../../main/core/node'
 import { appEntry, isAppUrl } from '../../main/electron/app-url'
 import { forwardEvents, registerCommands, registerShellSettings } from '../../main/electron/ipc'
 import { followStartOnLogin } from '../../main/electron/login-item'
-import { ShellSettingsStore } from '../../main/electron/shell-settings'
+import { DEFAULT_SHELL_SETTINGS, ShellSettingsStore } from '../../main/electron/shell-settings'
 import { buildBridge } from '../../preload/bridge'
 import { EVENT_CHANNEL, SHELL_SETTINGS_GET, SHELL_SETTINGS_SET, commandChannel } from '../../preload/channels'
 import { FakeIpcMain, FakeIpcRenderer } from './fakes'
@@ -101,18 +101,18 @@ describe('the desktop IPC transport, from preload bridge to a real node', () => 
     registerShellSettings(ipc, await ShellSettingsStore.load(file), isApp)
     const { shell } = buildBridge(new FakeIpcRenderer(ipc, APP_FRAME))
 
-    expect(await shell.settings()).toEqual({ keepRunningInTray: true, startOnLogin: false })
-    expect(await shell.updateSettings({ keepRunningInTray: false })).toEqual({ keepRunningInTray: false, startOnLogin: false })
-    expect((await ShellSettingsStore.load(file)).get()).toEqual({ keepRunningInTray: false, startOnLogin: false })
+    expect(await shell.settings()).toEqual({ ...DEFAULT_SHELL_SETTINGS, keepRunningInTray: true, startOnLogin: false })
+    expect(await shell.updateSettings({ keepRunningInTray: false })).toEqual({ ...DEFAULT_SHELL_SETTINGS, keepRunningInTray: false, startOnLogin: false })
+    expect((await ShellSettingsStore.load(file)).get()).toEqual({ ...DEFAULT_SHELL_SETTINGS, keepRunningInTray: false, startOnLogin: false })
     await expect(ipc.invoke(APP_FRAME, SHELL_SETTINGS_SET, { keepRunningInTray: 'yes' })).rejects.toThrow(/malformed/)
     await expect(ipc.invoke(APP_FRAME, SHELL_SETTINGS_SET, { openAtLogin: true })).rejects.toThrow(/Unknown/)
-    expect(await ipc.invoke(APP_FRAME, SHELL_SETTINGS_GET)).toEqual({ keepRunningInTray: false, startOnLogin: false })
+    expect(await ipc.invoke(APP_FRAME, SHELL_SETTINGS_GET)).toEqual({ ...DEFAULT_SHELL_SETTINGS, keepRunningInTray: false, startOnLogin: false })
 
     // A file from before startOnLogin existed keeps what it says and takes the default for the rest.
     await fs.writeFile(file, JSON.stringify({ keepRunningInTray: false }))
-    expect((await ShellSettingsStore.load(file)).get()).toEqual({ keepRunningInTray: false, startOnLogin: false })
+    expect((await ShellSettingsStore.load(file)).get()).toEqual({ ...DEFAULT_SHELL_SETTINGS, keepRunningInTray: false, startOnLogin: false })
     await fs.writeFile(file, '{ not json')
-    expect((await ShellSettingsStore.load(file)).get()).toEqual({ keepRunningInTray: true, startOnLogin: false })
+    expect((await ShellSettingsStore.load(file)).get()).toEqual({ ...DEFAULT_SHELL_SETTINGS, keepRunningInTray: true, startOnLogin: false })
   })
 
   test('the login item follows startOnLogin: set at start, and again only when it changes', async () => {

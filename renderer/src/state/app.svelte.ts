@@ -13,8 +13,10 @@ export class HyperfoldApp {
   readonly node: NodeStore
   readonly folders: FolderStore
   readonly desktop: DesktopSettings | null
+  readonly #shell: HyperfoldBridge['shell'] | null
 
   constructor(client: ApiClient, shell: HyperfoldBridge['shell'] | null = null) {
+    this.#shell = shell
     this.node = new NodeStore(client, this.activity)
     this.folders = new FolderStore(client, this.activity)
     this.desktop = shell === null ? null : new DesktopSettings(shell)
@@ -22,7 +24,20 @@ export class HyperfoldApp {
 
   start(): () => void {
     if (this.desktop !== null) void this.desktop.load()
-    const stops = [this.node.start(), this.folders.start()]
+    const stops = [this.node.start(), this.folders.start(), this.#followJoinLinks()]
     return () => stops.forEach((stop) => stop())
+  }
+
+  // Links the OS opened the desktop app with go to the join form, which asks before joining.
+  #followJoinLinks(): () => void {
+    const shell = this.#shell
+    if (shell === null || shell.takeJoinLink === undefined) return () => {}
+    const take = () =>
+      void shell.takeJoinLink().then(
+        (link) => link !== null && this.ui.openJoinLink(link),
+        () => {} // no link to show is the same as none waiting
+      )
+    take()
+    return shell.onJoinLink(take)
   }
 }

@@ -15,6 +15,7 @@ export type View =
 export class UiState {
   #view = $state.raw<View | null>(null)
   #warnings = $state.raw<ReadonlyMap<string, string>>(new Map())
+  #joinLink = $state.raw<string | null>(null)
 
   show(view: View): void {
     this.#view = view
@@ -26,6 +27,20 @@ export class UiState {
     if (view !== null && (!('topicId' in view) || topics.some((t) => t.id === view.topicId))) return view
     const first = topics[0]
     return first === undefined ? { name: 'add' } : { name: 'topic', topicId: first.id }
+  }
+
+  // A join link the OS opened the app with: the join form takes it, fills itself in and waits for the user.
+  openJoinLink(link: string): void {
+    this.#joinLink = link
+    this.#view = { name: 'add' }
+  }
+
+  get joinLink(): string | null {
+    return this.#joinLink
+  }
+
+  clearJoinLink(): void {
+    this.#joinLink = null
   }
 
   warn(topicId: string, warning: string): void {
