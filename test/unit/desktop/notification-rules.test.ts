@@ -3,7 +3,7 @@ import type { EventMessage, Folder, Peer } from '../../../contract'
 import { DEFAULT_NOTIFICATIONS, NotificationRules } from '../../../main/electron/notification-rules'
 import { DEFAULT_SHELL_SETTINGS, notificationSwitches } from '../../../main/electron/shell-settings'
 
-const peer: Peer = { deviceId: 'd1', name: 'laptop', topics: ['t1'], address: '127.0.0.1:1', connection: 'direct', rttMs: 1, bytesIn: 0, bytesOut: 0, since: '' }
+const peer: Peer = { deviceId: 'd1', name: 'laptop', topics: ['t1'], address: '127.0.0.1:1', connection: 'direct', lane: 'swarm', rttMs: 1, bytesIn: 0, bytesOut: 0, since: '' }
 
 function folder(state: Folder['state'], extra: Partial<Folder> = {}): Folder {
   return {
