@@ -4,6 +4,7 @@ import path from 'path'
 import { spawn } from 'child_process'
 import { createRequire } from 'module'
 import { checkLaunch } from './electron-binary'
+import { V8_FLAGS, tunedEnv } from '../../bin/tuning.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -21,6 +22,9 @@ if (!check.ok) {
   process.exit(1)
 }
 
-const child = spawn(check.electron, [ROOT, ...process.argv.slice(2)], { stdio: 'inherit' })
+// The node runs in Electron's main process, which takes the allocator setting from its environment
+// and V8's flags from its command line only: appendSwitch('js-flags') at run time reaches renderers alone.
+const tuning = [`--js-flags=${V8_FLAGS.join(' ')}`]
+const child = spawn(check.electron, [...tuning, ROOT, ...process.argv.slice(2)], { stdio: 'inherit', env: tunedEnv(process.env) })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)))
