@@ -80,3 +80,11 @@ function ticksPerSecond(): number {
     return 100
   }
 }
+
+// By device letter: "A 1.20 s, B 3.40 s" (a device that went away: "?").
+export function cpuText(cpu: Record<string, number | null> | undefined): string | undefined {
+  if (cpu === undefined) return undefined
+  return Object.entries(cpu)
+    .map(([d, seconds]) => `${d.toUpperCase()} ${seconds === null ? '?' : `${seconds.toFixed(2)} s`}`)
+    .join(', ')
+}
