@@ -14,19 +14,31 @@ import process from 'process'
 import { spawn } from 'child_process'
 import { once } from 'events'
 
-// glibc gives each thread that allocates its own malloc arena (up to eight
-// per core) and keeps freed memory in each: RocksDB's and libuv's threads
-// leave tens of MiB there. Two arenas keep a sync's peak lower for no
-// measurable CPU. glibc reads it once, at start; other C libraries ignore it.
+// glibc gives threads that allocate their own malloc arenas (up to eight per
+// core) and keeps freed memory in each: RocksDB's and libuv's threads leave
+// it there. Two arenas took 9-25 MiB off a store's peak in a test process
+// (research/performance-facts.md §5). glibc reads it once, at start; other
+// C libraries ignore it.
 export const MALLOC_ARENA_MAX = '2'
 
 // V8's young generation: each semi-space grows to 16 MiB by default (64-bit).
 // A node's garbage (protocol messages, file entries) dies young either way;
-// a smaller nursery scavenges a little more often and gives back the rest.
+// 2, 4 and 8 MiB made no difference to a 10,000-file sync's peak beyond the
+// bench's noise, so the middle one, a little more scavenging for a smaller nursery.
 export const MAX_SEMI_SPACE_MIB = 4
 
+// The biggest share: after a 10,000-file sync the receiving node's old space
+// held ~130 MiB of which ~35 MiB was alive, and V8 never collected the rest
+// while the node sat idle (RSS stayed at ~220 MiB; a forced full GC took it
+// to ~125). V8 lets the heap grow to several times its live size before a
+// full GC; 30 % keeps it near what is alive (20 % measured the same). On that
+// sync (bench scenario 4) the receiver's peak RSS went 229 -> 139 MiB and its
+// CPU 28.6 -> 34.1 s (one run each, a noisy machine). --optimize-for-size did
+// better on memory (127 MiB) but cost 48 s of CPU.
+export const HEAP_GROWING_PERCENT = 30
+
 // For a node command line, or Electron's js-flags switch.
-export const V8_FLAGS = [`--max-semi-space-size=${MAX_SEMI_SPACE_MIB}`]
+export const V8_FLAGS = [`--max-semi-space-size=${MAX_SEMI_SPACE_MIB}`, `--heap-growing-percent=${HEAP_GROWING_PERCENT}`]
 
 // Set in a relaunched serve: it never relaunches again, whatever it finds.
 const RELAUNCHED = 'HYPERFOLD_RELAUNCHED'
