@@ -96,7 +96,7 @@ try {
 // Electron's own profile goes inside the data dir: its default would be the data dir itself on some platforms.
 app.setPath('userData', path.join(args.dataDir, 'desktop'))
 app.on('web-contents-created', (_event, contents) => hardenContents(contents))
-// The window's renderer gets the node's young-generation cap too. This process's own V8 took its
+// The window's renderer gets the node's V8 heap flags too. This process's own V8 took its
 // flags at start: launch.ts passes them on Electron's command line (with MALLOC_ARENA_MAX).
 if (!app.commandLine.hasSwitch('js-flags')) app.commandLine.appendSwitch('js-flags', V8_FLAGS.join(' '))
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
