@@ -5,6 +5,7 @@ import type { Row, Target } from './report'
 import type { ProductFigures } from './scenarios'
 import type { StepFigures } from './lib/steps'
 import { formatBytes } from './lib/progress'
+import { cpuText } from './lib/cpu'
 
 const MiB = 1 << 20
 
@@ -26,9 +27,11 @@ export function changeRows(sizes: Sizes): Row[] {
   const history = (f: ProductFigures) => f.offlineHistory
   return [
     timeRow(s7, 'edit', sooner),
+    cpuRow(s7, 'edit'),
     wireRow(s7, 'edit', atMost(2 * MiB, (f) => f.delta?.edit?.wire['a->b']?.bytes)),
     ...growthRows(s7, 'edit', 2 * MiB),
     timeRow(s8, 'insert'),
+    cpuRow(s8, 'insert'),
     wireRow(s8, 'insert', atMost(4 * MiB, (f) => f.delta?.insert?.wire['a->b']?.bytes)),
     ...growthRows(s8, 'insert'),
     {
@@ -39,9 +42,11 @@ export function changeRows(sizes: Sizes): Row[] {
       target: { text: '< 1/4 of syncthing', met: (h, s) => compare(h.delta?.rename?.arrivedMs, s?.delta?.rename?.arrivedMs, (a, b) => a < b / 4) }
     },
     { ...timeRow(s9, 'rename'), figure: 'rename: old name gone on B too' },
+    cpuRow(s9, 'rename'),
     wireRow(s9, 'rename', atMost(MiB, (f) => f.delta?.rename?.wire['a->b']?.bytes)),
     ...growthRows(s9, 'rename'),
     timeRow(s9, 'copy', quarter('copy')),
+    cpuRow(s9, 'copy'),
     wireRow(s9, 'copy', atMost(MiB, (f) => f.delta?.copy?.wire['a->b']?.bytes)),
     ...growthRows(s9, 'copy'),
     {
@@ -51,6 +56,7 @@ export function changeRows(sizes: Sizes): Row[] {
       value: (f) => both(f)?.fromBothMs,
       target: { text: 'faster than from A alone', met: (h) => compare(both(h)?.fromBothMs, both(h)?.aloneMs, (a, b) => a < b) }
     },
+    { scenario: s10, figure: 'from A and B: CPU', kind: 'text', value: (f) => cpuText(both(f)?.fromBothCpu) },
     { scenario: s10, figure: 'from A and B: bytes from A', kind: 'bytes', value: (f) => both(f)?.fromA.bytes },
     {
       scenario: s10,
@@ -61,8 +67,10 @@ export function changeRows(sizes: Sizes): Row[] {
       target: { text: 'C receives from both', met: (h) => (both(h) === undefined ? undefined : receivesFromBoth(h)) }
     },
     { scenario: s10, figure: 'from A alone: sync -> in sync', kind: 'ms', value: (f) => both(f)?.aloneMs },
+    { scenario: s10, figure: 'from A alone: CPU (A, C as B)', kind: 'text', value: (f) => cpuText(both(f)?.aloneCpu) },
     { scenario: s10, figure: 'from A alone: bytes from A', kind: 'bytes', value: (f) => both(f)?.aloneFromA.bytes },
     { scenario: s11, figure: 'C restarted -> in sync', kind: 'ms', value: (f) => history(f)?.catchUpMs },
+    { scenario: s11, figure: 'CPU (C: its new process)', kind: 'text', value: (f) => cpuText(history(f)?.catchUpCpu) },
     { scenario: s11, figure: 'C received from A', kind: 'bytes', value: (f) => history(f)?.fromA.bytes },
     { scenario: s11, figure: 'C received from B', kind: 'bytes', value: (f) => history(f)?.fromB.bytes },
     {
@@ -94,6 +102,10 @@ function step(f: ProductFigures, name: Step): StepFigures | undefined {
 
 function timeRow(scenario: string, name: Step, target?: Target): Row {
   return { scenario, figure: `${name}: on B`, kind: 'ms', value: (f) => step(f, name)?.ms, target }
+}
+
+function cpuRow(scenario: string, name: Step): Row {
+  return { scenario, figure: `${name}: CPU`, kind: 'text', value: (f) => cpuText(step(f, name)?.cpu) }
 }
 
 function wireRow(scenario: string, name: Step, target: Target): Row {

@@ -11,7 +11,8 @@ export interface Baselines {
   manyFiles?: BaselineResult
 }
 
-export type Kind = 'ms' | 'bytes' | 'ratio' | 'text'
+// cpu: CPU seconds (user + system) of a device's processes.
+export type Kind = 'ms' | 'bytes' | 'ratio' | 'text' | 'cpu'
 
 export interface Row {
   scenario: string
@@ -63,19 +64,29 @@ function tableRows(baselines: Baselines, sizes: Sizes, skipped: Map<string, stri
   const huge = `6 ${sizes.hugeFiles ?? 100_000} files unchanged`
   const rows: Row[] = [
     { scenario: big, figure: 'sync -> wait-synced', kind: 'ms', value: (f) => f.bigFile?.syncMs, cp: baselines.bigFile?.cpMs, tcp: baselines.bigFile?.tcpMs },
+    { scenario: big, figure: 'CPU during sync, A', kind: 'cpu', value: (f) => f.bigFile?.syncCpuA ?? undefined },
+    { scenario: big, figure: 'CPU during sync, B', kind: 'cpu', value: (f) => f.bigFile?.syncCpuB ?? undefined },
     { scenario: big, figure: 'share (index on A)', kind: 'ms', value: (f) => f.bigFile?.shareMs },
+    { scenario: big, figure: 'CPU during share, A', kind: 'cpu', value: (f) => f.bigFile?.shareCpuA ?? undefined },
     { scenario: many, figure: 'sync -> wait-synced', kind: 'ms', value: (f) => f.manyFiles?.syncMs, cp: baselines.manyFiles?.cpMs, tcp: baselines.manyFiles?.tcpMs },
+    { scenario: many, figure: 'CPU during sync, A', kind: 'cpu', value: (f) => f.manyFiles?.syncCpuA ?? undefined },
+    { scenario: many, figure: 'CPU during sync, B', kind: 'cpu', value: (f) => f.manyFiles?.syncCpuB ?? undefined },
     { scenario: many, figure: 'share (index on A)', kind: 'ms', value: (f) => f.manyFiles?.shareMs },
+    { scenario: many, figure: 'CPU during share, A', kind: 'cpu', value: (f) => f.manyFiles?.shareCpuA ?? undefined },
     { scenario: `3 one-line edit B->A disk`, figure: `median of ${sizes.edits}`, kind: 'ms', value: (f) => f.edit?.medianMs },
     { scenario: `3 one-line edit B->A disk`, figure: `max of ${sizes.edits}`, kind: 'ms', value: (f) => f.edit?.maxMs },
     { scenario: '4 memory and disk in (2)', figure: 'peak RSS A', kind: 'bytes', value: (f) => f.manyFiles?.peakRssA },
     { scenario: '4 memory and disk in (2)', figure: 'peak RSS B', kind: 'bytes', value: (f) => f.manyFiles?.peakRssB },
+    { scenario: '4 memory and disk in (2)', figure: 'idle RSS A, synced', kind: 'bytes', value: (f) => f.manyFiles?.idleRssA ?? undefined },
+    { scenario: '4 memory and disk in (2)', figure: 'idle RSS B, synced', kind: 'bytes', value: (f) => f.manyFiles?.idleRssB ?? undefined },
     { scenario: '4 memory and disk in (2)', figure: 'data dir A / folder, stopped', kind: 'ratio', value: (f) => ratio(f.manyFiles?.stateDirA, f.manyFiles?.folderOnDisk) },
     { scenario: '4 memory and disk in (2)', figure: 'data dir B / folder, stopped', kind: 'ratio', value: (f) => ratio(f.manyFiles?.stateDirB, f.manyFiles?.folderOnDisk) },
     { scenario: '5 join -> peer listed', figure: `median of ${sizes.joins}`, kind: 'ms', value: (f) => f.join?.medianMs },
     { scenario: huge, figure: 'first share', kind: 'ms', value: (f) => f.rescan?.shareMs },
+    { scenario: huge, figure: 'first share CPU', kind: 'cpu', value: (f) => f.rescan?.shareCpu ?? undefined },
     { scenario: huge, figure: 'first share peak RSS', kind: 'bytes', value: (f) => f.rescan?.sharePeakRss },
     { scenario: huge, figure: 'rescan (hf: pause+resume)', kind: 'ms', value: (f) => f.rescan?.rescanMs },
+    { scenario: huge, figure: 'rescan CPU', kind: 'cpu', value: (f) => f.rescan?.rescanCpu ?? undefined },
     { scenario: huge, figure: 'rescan peak RSS', kind: 'bytes', value: (f) => f.rescan?.rescanPeakRss },
     ...changeRows(sizes)
   ]
@@ -113,6 +124,7 @@ function show(value: number | string | undefined, kind: Kind): string {
   if (typeof value === 'string') return value
   if (kind === 'ms') return formatMs(value)
   if (kind === 'bytes') return formatBytes(value)
+  if (kind === 'cpu') return `${value.toFixed(2)} s`
   return `${value.toFixed(2)}x`
 }
 

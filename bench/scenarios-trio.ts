@@ -8,7 +8,8 @@ import type { Sizes } from './options'
 import { type DataSet, KeyStream, hashFile, makeBigFile, verifyTree } from './lib/data'
 import { type Expected, expectSplice, overwrite, waitForFile } from './lib/file-edits'
 import { formatBytes, formatMs, log, progress } from './lib/progress'
-import { growthOf, settleAll, shareAndSync, stateSizes } from './lib/steps'
+import { byLetter, growthOf, settleAll, shareAndSync, stateSizes } from './lib/steps'
+import { CpuMeter, cpuSeconds } from './lib/cpu'
 import { pollUntil } from './lib/time'
 import { type WireBytes, received, snapshot } from './lib/wire'
 import type { Device, Product } from './products/product'
@@ -25,6 +26,9 @@ export interface SwarmFigures {
   // C taking it from A alone, on a fresh pair.
   aloneMs: number
   aloneFromA: WireBytes
+  // CPU seconds of each device while C took it: A, B, C (from both); A, C (alone: 'a' and 'b').
+  fromBothCpu: Record<string, number | null>
+  aloneCpu: Record<string, number | null>
 }
 
 export interface RestoredVersion {
@@ -40,6 +44,8 @@ export interface OfflineHistoryFigures {
   edits: number
   // From C's restart until its file holds the last edit and it says it is in sync.
   catchUpMs: number
+  // CPU seconds over that time: A's and B's, and C's whole new process.
+  catchUpCpu: Record<string, number | null>
   // What C counted in from A and B since its restart.
   fromA: WireBytes
   fromB: WireBytes
@@ -58,7 +64,7 @@ export async function swarm(product: Product, work: string, sizes: Sizes): Promi
   const data = await makeBigFile(path.join(work, 'src'), 'big.bin', sizes.deltaFileBytes, 'hyperfold-bench swarm')
   const trio = await product.startDevices(path.join(work, 'trio'), 3)
   const [a, b, c] = trio as [Device, Device, Device]
-  let both: { ms: number; wire: WireBytes[] }
+  let both: { ms: number; wire: WireBytes[]; cpu: Record<string, number | null> }
   try {
     await shareAndSync(a, [{ device: b, dst: path.join(work, 'trio', 'dst-b') }], data, 'swarm', sizes.timeoutMs)
     both = await takeTimed(c, [a, b], data, 'swarm', path.join(work, 'trio', 'dst-c'), sizes.timeoutMs)
@@ -71,7 +77,7 @@ export async function swarm(product: Product, work: string, sizes: Sizes): Promi
   const again = await makeBigFile(path.join(work, 'src-pair'), 'big.bin', sizes.deltaFileBytes, 'hyperfold-bench swarm')
   const pair = await product.startPair(path.join(work, 'pair'))
   const [a2, c2] = pair
-  let alone: { ms: number; wire: WireBytes[] }
+  let alone: { ms: number; wire: WireBytes[]; cpu: Record<string, number | null> }
   try {
     await a2.share(again.root, 'swarm', { files: again.files, bytes: again.bytes }, sizes.timeoutMs)
     alone = await takeTimed(c2, [a2], again, 'swarm', path.join(work, 'pair', 'dst-c'), sizes.timeoutMs)
@@ -79,7 +85,8 @@ export async function swarm(product: Product, work: string, sizes: Sizes): Promi
   } finally {
     await Promise.all(pair.map((d) => d.close()))
   }
-  return { fileBytes: data.bytes, fromBothMs: both.ms, fromA: both.wire[0]!, fromB: both.wire[1]!, aloneMs: alone.ms, aloneFromA: alone.wire[0]! }
+  const cpu = { fromBothCpu: both.cpu, aloneCpu: alone.cpu }
+  return { fileBytes: data.bytes, fromBothMs: both.ms, fromA: both.wire[0]!, fromB: both.wire[1]!, aloneMs: alone.ms, aloneFromA: alone.wire[0]!, ...cpu }
 }
 
 // `taker` syncs the folder (offered by `holders`), timed from its sync command until it says in sync; then verified.
@@ -89,14 +96,16 @@ async function takeTimed(taker: Device, holders: Device[], data: DataSet, folder
   await taker.waitOffered(folder, holders.length > 1 ? null : expect, timeoutMs)
   await settleAll(holders, folder)
   const before = await taker.wire()
+  const meter = await CpuMeter.start([...holders, taker].map((d) => d.pid))
   const start = performance.now()
   await taker.syncFrom(folder, dst)
   await taker.waitSynced(folder, expect, timeoutMs)
   const ms = performance.now() - start
+  const cpu = byLetter(await meter.stop())
   await verifyTree(dst, data.manifest, `${folder} on C`)
   await settleAll([taker, ...holders], folder)
   const after = await taker.wire()
-  return { ms, wire: holders.map((h) => received(before, after, h)) }
+  return { ms, wire: holders.map((h) => received(before, after, h)), cpu }
 }
 
 export async function offlineHistory(product: Product, work: string, sizes: Sizes): Promise<OfflineHistoryFigures> {
@@ -126,6 +135,7 @@ export async function offlineHistory(product: Product, work: string, sizes: Size
       hashes.push(expect.sha256)
       progress(`${tag}: edit ${i + 1}/${sizes.historyEdits} on A and B`)
     }
+    const meter = await CpuMeter.start([a.pid, b.pid])
     const start = performance.now()
     await c.restart()
     await Promise.all([c.waitConnected(a.id), c.waitConnected(b.id)])
@@ -133,6 +143,8 @@ export async function offlineHistory(product: Product, work: string, sizes: Size
     await waitForFile(path.join(dst.c, name), last, sizes.timeoutMs, `${tag}: C caught up`)
     await c.waitSynced(folder, { files: 1, bytes: data.bytes }, sizes.timeoutMs)
     const catchUpMs = performance.now() - start
+    const [cpuA, cpuB] = await meter.stop()
+    const catchUpCpu = { a: cpuA ?? null, b: cpuB ?? null, c: await cpuSeconds(c.pid) }
     await settleAll(devices, folder)
     const wire = await snapshot([c])
     const duAfter = await stateSizes(devices)
@@ -141,7 +153,7 @@ export async function offlineHistory(product: Product, work: string, sizes: Size
     log(`${tag}: C back in sync in ${formatMs(catchUpMs)} (${formatBytes(fromA.bytes)} from A, ${formatBytes(fromB.bytes)} from B)`)
     const restores = await restoreEach(c, folder, `/${name}`, path.join(dst.c, name), hashes, tag)
     const growth = { growth: growthOf(duBefore, duAfter), growthAllocated: growthOf(duBefore, duAfter, true) }
-    return { fileBytes: data.bytes, edits: sizes.historyEdits, catchUpMs, fromA, fromB, ...growth, ...restores }
+    return { fileBytes: data.bytes, edits: sizes.historyEdits, catchUpMs, catchUpCpu, fromA, fromB, ...growth, ...restores }
   } finally {
     await Promise.all(devices.map((d) => d.close()))
   }

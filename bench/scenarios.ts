@@ -8,7 +8,8 @@ import { randomBytes } from 'crypto'
 import type { Sizes } from './options'
 import { type DataSet, diskUsage, makeBigFile, makeManyFiles, verifyTree } from './lib/data'
 import { formatBytes, formatMs, log, progress } from './lib/progress'
-import { PeakRss, type RssMethod } from './lib/rss'
+import { CpuMeter } from './lib/cpu'
+import { PeakRss, type RssMethod, currentRss } from './lib/rss'
 import { max, median, pollUntil, sleep } from './lib/time'
 import type { Device, Product, WaitReport } from './products/product'
 import type { DeltaFigures } from './scenarios-delta'
@@ -18,6 +19,8 @@ const OFFER_MS = 120_000
 const EDIT_POLL_MS = 10
 const EDIT_TIMEOUT_MS = 120_000
 const EDIT_PAUSE_MS = 300
+// How long a synced pair is left alone before its idle RSS is read.
+const IDLE_MS = 5_000
 
 export interface SyncFigures {
   files: number
@@ -27,12 +30,19 @@ export interface SyncFigures {
   verifyMs: number
   // Times `status --wait-synced` (or its equivalent) said "in sync" before the files were all there.
   earlyReturns: number
+  // CPU seconds (user + system, the device's processes): A during its share; A and B during the sync.
+  shareCpuA: number | null
+  syncCpuA: number | null
+  syncCpuB: number | null
 }
 
 export interface ManyFilesFigures extends SyncFigures {
   peakRssA: number
   peakRssB: number
   rssMethod: RssMethod
+  // RSS of each device once synced and left idle for IDLE_MS: a node holding the shared folder.
+  idleRssA: number | null
+  idleRssB: number | null
   // du of the folder and of each device's data dir once the devices have stopped
   // (after scenario 3's edits when it ran: their history is a few hundred KiB).
   folderOnDisk: number
@@ -63,6 +73,9 @@ export interface RescanFigures {
   rescanMs: number
   rescanPeakRss: number
   rssMethod: RssMethod
+  // CPU seconds of the device's processes during each.
+  shareCpu: number | null
+  rescanCpu: number | null
 }
 
 export interface ProductFigures {
@@ -96,12 +109,15 @@ async function syncOnce(
   const [a, b] = devices
   const expect = { files: data.files, bytes: data.bytes }
   const tag = `${product.name} ${name}`
+  let cpu = await CpuMeter.start([a.pid])
   let start = performance.now()
   await a.share(data.root, name, expect, sizes.timeoutMs)
   const shareMs = performance.now() - start
-  log(`${tag}: shared on A in ${formatMs(shareMs)}`)
+  const [shareCpuA] = (await cpu.stop()) as [number | null]
+  log(`${tag}: shared on A in ${formatMs(shareMs)} (${formatCpu(shareCpuA)} CPU)`)
   await b.waitOffered(name, expect, OFFER_MS)
   const dst = path.join(work, 'dst')
+  cpu = await CpuMeter.start([a.pid, b.pid])
   start = performance.now()
   const stopProgress = reportProgress(tag, b, name, start, data.files === 1 ? dst : null)
   let report: WaitReport
@@ -112,11 +128,13 @@ async function syncOnce(
     stopProgress()
   }
   const syncMs = performance.now() - start
-  log(`${tag}: synced to B in ${formatMs(syncMs)} (${rate(data.bytes, syncMs)}); verifying`)
+  const [syncCpuA, syncCpuB] = (await cpu.stop()) as [number | null, number | null]
+  log(`${tag}: synced to B in ${formatMs(syncMs)} (${rate(data.bytes, syncMs)}; CPU A ${formatCpu(syncCpuA)}, B ${formatCpu(syncCpuB)}); verifying`)
   start = performance.now()
   await verifyTree(dst, data.manifest, `${tag} on B`)
   const verifyMs = performance.now() - start
-  return { files: data.files, bytes: data.bytes, shareMs, syncMs, verifyMs, earlyReturns: report.earlyReturns, dst }
+  const cpuFigures = { shareCpuA, syncCpuA, syncCpuB }
+  return { files: data.files, bytes: data.bytes, shareMs, syncMs, verifyMs, earlyReturns: report.earlyReturns, ...cpuFigures, dst }
 }
 
 export async function bigFile(product: Product, work: string, sizes: Sizes): Promise<SyncFigures> {
@@ -148,7 +166,13 @@ export async function manyFiles(
     const du = () => Promise.all([diskUsage(a.stateDir), diskUsage(b.stateDir)])
     const folderOnDisk = await diskUsage(data.root)
     const [runningA, runningB] = await du()
-    log(`${product.name} many-files: peak RSS A ${formatBytes(peakRssA)}, B ${formatBytes(peakRssB)}`)
+    await Promise.all([a.settle('many-files'), b.settle('many-files')])
+    await sleep(IDLE_MS)
+    const [idleRssA, idleRssB] = await Promise.all([currentRss(a.pid), currentRss(b.pid)])
+    log(
+      `${product.name} many-files: peak RSS A ${formatBytes(peakRssA)}, B ${formatBytes(peakRssB)}; ` +
+        `idle RSS A ${formatBytes(idleRssA ?? 0)}, B ${formatBytes(idleRssB ?? 0)}`
+    )
     const edit = withEdits ? await edits(product, devices, data.root, dst, sizes) : undefined
     // On disk once the devices have stopped (a running RocksDB holds its log preallocated).
     await Promise.all(devices.map((d) => d.close()))
@@ -158,7 +182,7 @@ export async function manyFiles(
         `(${formatBytes(runningA)}, ${formatBytes(runningB)} while running) for a ${formatBytes(folderOnDisk)} folder`
     )
     const disk = { folderOnDisk, stateDirA, stateDirB, stateDirRunningA: runningA, stateDirRunningB: runningB, afterEdits: withEdits }
-    return { many: { ...figures, peakRssA, peakRssB, rssMethod: rss[0]!.how, ...disk }, edit }
+    return { many: { ...figures, peakRssA, peakRssB, rssMethod: rss[0]!.how, idleRssA, idleRssB, ...disk }, edit }
   } finally {
     await Promise.all(devices.map((d) => d.close()))
   }
@@ -216,19 +240,23 @@ export async function rescan(product: Product, work: string, sizes: Sizes): Prom
   try {
     const expect = { files: data.files, bytes: data.bytes }
     let rss = await PeakRss.start(device.pid)
+    let cpu = await CpuMeter.start([device.pid])
     let start = performance.now()
     await device.share(data.root, 'rescan', expect, sizes.timeoutMs)
     const shareMs = performance.now() - start
+    const [shareCpu] = (await cpu.stop()) as [number | null]
     const sharePeakRss = await rss.stop()
     log(`${product.name} rescan: first share of ${files} files in ${formatMs(shareMs)}, peak RSS ${formatBytes(sharePeakRss)}`)
     await sleep(1_000)
     rss = await PeakRss.start(device.pid)
+    cpu = await CpuMeter.start([device.pid])
     start = performance.now()
     await device.rescan('rescan')
     const rescanMs = performance.now() - start
+    const [rescanCpu] = (await cpu.stop()) as [number | null]
     const rescanPeakRss = await rss.stop()
     log(`${product.name} rescan: unchanged folder rescanned in ${formatMs(rescanMs)}, peak RSS ${formatBytes(rescanPeakRss)}`)
-    return { files, bytes: data.bytes, shareMs, sharePeakRss, rescanMs, rescanPeakRss, rssMethod: rss.how }
+    return { files, bytes: data.bytes, shareMs, sharePeakRss, rescanMs, rescanPeakRss, rssMethod: rss.how, shareCpu, rescanCpu }
   } finally {
     await device.close()
   }
@@ -252,6 +280,10 @@ function reportProgress(tag: string, b: Device, name: string, start: number, dis
       .finally(() => (busy = false))
   }, 1_000)
   return () => clearInterval(timer)
+}
+
+export function formatCpu(seconds: number | null): string {
+  return seconds === null ? '?' : `${seconds.toFixed(2)} s`
 }
 
 export function rate(bytes: number, ms: number): string {

@@ -148,7 +148,7 @@ declare module 'corestore' {
   import type { Duplex } from 'stream'
   class Corestore {
     get(opts: { name?: string; key?: Buffer }): import('hypercore').default
-    constructor(storage: string, opts?: Record<string, unknown>)
+    constructor(storage: string | import('hypercore-storage').default, opts?: Record<string, unknown>)
     ready(): Promise<void>
     close(): Promise<void>
     replicate(stream: Duplex): unknown

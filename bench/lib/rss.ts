@@ -57,6 +57,11 @@ export class PeakRss {
   }
 }
 
+// Resident memory now, in bytes; null when the process is gone.
+export async function currentRss(pid: number): Promise<number | null> {
+  return readStatus(pid, 'VmRSS')
+}
+
 async function readStatus(pid: number, field: string): Promise<number | null> {
   const text = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => null)
   const match = text?.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))

@@ -2,6 +2,7 @@
 // wire counters and each device's state dir (du) before and after, around a
 // step that returns its own time. Devices are named a, b, c in start order.
 import type { Device } from '../products/product'
+import { CpuMeter } from './cpu'
 import { type DataSet, diskUsage, verifyTree } from './data'
 import { sleep } from './time'
 import { type WireBytes, received, snapshot } from './wire'
@@ -20,6 +21,8 @@ export interface StepFigures {
   growth: Record<string, number>
   // The same in allocated blocks (plain du).
   growthAllocated: Record<string, number>
+  // CPU seconds (user + system) of each device's processes during the step, by device letter.
+  cpu: Record<string, number | null>
 }
 
 export function letter(i: number): string {
@@ -50,7 +53,9 @@ export function growthOf(before: StateSizes, after: StateSizes, allocated = fals
 export async function measureStep(devices: Device[], folder: string, step: () => Promise<number>): Promise<StepFigures> {
   await settleAll(devices, folder)
   const [wireBefore, duBefore] = await Promise.all([snapshot(devices), stateSizes(devices)])
+  const meter = await CpuMeter.start(devices.map((d) => d.pid))
   const ms = await step()
+  const cpu = byLetter(await meter.stop())
   await settleAll(devices, folder)
   const [wireAfter, duAfter] = await Promise.all([snapshot(devices), stateSizes(devices)])
   const wire: Record<string, WireBytes> = {}
@@ -59,7 +64,11 @@ export async function measureStep(devices: Device[], folder: string, step: () =>
       if (i !== j) wire[`${letter(i)}->${letter(j)}`] = received(wireBefore[j]!, wireAfter[j]!, from)
     })
   )
-  return { ms, wire, growth: growthOf(duBefore, duAfter), growthAllocated: growthOf(duBefore, duAfter, true) }
+  return { ms, wire, growth: growthOf(duBefore, duAfter), growthAllocated: growthOf(duBefore, duAfter, true), cpu }
+}
+
+export function byLetter<T>(values: T[]): Record<string, T> {
+  return Object.fromEntries(values.map((value, i) => [letter(i), value]))
 }
 
 // `owner` shares the data set; each receiver in turn takes it into its own dir and is verified.

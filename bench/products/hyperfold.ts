@@ -4,11 +4,14 @@
 // calls go straight to that API: spawning the CLI costs a few hundred ms of
 // start-up per command, which would swamp the figures. The processes run the
 // bundle that `npm run serve` runs (built here first), not the TypeScript
-// through tsx: its loader thread alone costs ~30 MiB of RSS per process.
+// through tsx: its loader thread alone costs ~30 MiB of RSS per process. They
+// start with the memory settings a user's `hyperfold serve` relaunches itself
+// with (bin/tuning.js), given here up front so that each device is one process.
 import fs from 'fs/promises'
 import path from 'path'
 import { execFile } from 'child_process'
 import { promisify } from 'util'
+import { V8_FLAGS, tunedEnv } from '../../bin/tuning.js'
 import type { FileVersion, Folder, Peer, JoinedTopic, NodeStatus } from '../../contract/types'
 import { type Child, startChild } from '../lib/children'
 import { requestJson } from '../lib/http'
@@ -66,8 +69,8 @@ export class HyperfoldProduct implements Product {
 
   private async launch(dataDir: string, name: string): Promise<Running> {
     const profile = this.cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', path.join(this.cpuProfDir, name)]
-    const args = [...profile, BIN, '--data-dir', dataDir, '--bootstrap', this.bootstrap, 'serve', '--json']
-    const child = startChild(`hyperfold serve (${name})`, process.execPath, args)
+    const args = [...V8_FLAGS, ...profile, BIN, '--data-dir', dataDir, '--bootstrap', this.bootstrap, 'serve', '--json']
+    const child = startChild(`hyperfold serve (${name})`, process.execPath, args, { env: tunedEnv(process.env) })
     const ready = JSON.parse(await child.firstLine(READY_MS)) as { url: string; port: number; device: { id: string } }
     const token = new URL(ready.url).searchParams.get('token') ?? ''
     return { child, api: new Api(ready.port, token), deviceId: ready.device.id }

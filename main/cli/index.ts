@@ -51,6 +51,10 @@ program
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
       throw new HyperfoldError('BAD_INPUT', `Bad port "${showInput(opts.port)}": expected a number from 0 to 65535.`)
     }
+    // Started without the memory settings (not through bin/hyperfold.js): start again with them.
+    const { followLauncher, relaunchNeeded, relaunchTuned } = await import('../../bin/tuning.js')
+    if (relaunchNeeded()) return relaunchTuned()
+    followLauncher()
     // Loaded on demand: the P2P stack is heavy, and every other command only talks to a running node.
     const { serve } = await import('./serve')
     await serve({ dataDir: dataDir(), bootstrap: bootstrap(), port, json: json() })

@@ -2,6 +2,7 @@
 // its peers. Plain Node.js (never electron), driven through the API contract.
 import ReadyResource from 'ready-resource'
 import Corestore from 'corestore'
+import CoreStorage from 'hypercore-storage'
 import type { SwarmConnection } from 'hyperswarm'
 import type NoiseSecretStream from '@hyperswarm/secret-stream'
 import type { Device, EventMessage, EventName, EventPayload, JoinedTopic, NodeStatus, Peer, Topic } from '../../contract'
@@ -20,6 +21,7 @@ import { PeerLane } from './peer-lane'
 import { PeerTable } from './peer-table'
 import { type JoinedTopicEntry, TopicRegistry, describeTopic } from './topic-registry'
 import { VERSION } from './version'
+import { STORE_WRITE_BUFFER_BYTES } from './store-tuning'
 import { Folders } from './folders'
 
 const ROUTINE_DISCONNECTS = new Set(['ECONNRESET', 'EPIPE'])
@@ -81,7 +83,7 @@ export class HyperfoldNode extends ReadyResource {
       this.dir = await DataDir.open(this.opts.dataDir)
       this.state = await NodeState.load(this.dir.file('state.json'))
       this.identity = await loadIdentity(this.dir.file('device.json'))
-      this.store = new Corestore(this.dir.file('corestore'))
+      this.store = new Corestore(new CoreStorage(this.dir.file('corestore'), { writeBufferSize: STORE_WRITE_BUFFER_BYTES }))
       await this.store.ready().catch((err: unknown) => {
         throw storeRefused(err, this.dir!.file('corestore'))
       })

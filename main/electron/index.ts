@@ -21,6 +21,7 @@ import { type DesktopOsLike, registerShellActions } from './shell-actions'
 import { ShellSettingsStore, notificationSwitches } from './shell-settings'
 import { StatusTray } from './tray'
 import { loadBounds, restoreBounds, saveBounds } from './window-bounds'
+import { V8_FLAGS } from '../../bin/tuning.js'
 
 const OUT_DIR = path.resolve(import.meta.dirname, '..')
 const PRELOAD = path.join(OUT_DIR, 'preload', 'index.cjs')
@@ -156,6 +157,9 @@ if (launchLink !== null) joinLinks.deliver(launchLink)
 // From source (`npm start`) the OS must start Electron with the app's folder; a packaged app is its own executable.
 if (process.defaultApp) app.setAsDefaultProtocolClient(JOIN_SCHEME, process.execPath, [path.resolve(process.argv[1] ?? '.')])
 else app.setAsDefaultProtocolClient(JOIN_SCHEME)
+// The window's renderer gets the node's V8 heap flags too. This process's own V8 took its
+// flags at start: launch.ts passes them on Electron's command line (with MALLOC_ARENA_MAX).
+if (!app.commandLine.hasSwitch('js-flags')) app.commandLine.appendSwitch('js-flags', V8_FLAGS.join(' '))
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
 
 if (!app.requestSingleInstanceLock()) app.quit()

@@ -4,6 +4,7 @@ import path from 'path'
 import { spawn } from 'child_process'
 import { createRequire } from 'module'
 import { prepareLaunch } from './prepare-launch'
+import { V8_FLAGS, tunedEnv } from '../../bin/tuning.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const require = createRequire(import.meta.url)
@@ -16,9 +17,9 @@ function electronPackageDir(): string | null {
   }
 }
 
-function run(command: string, args: string[]): Promise<number> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit' })
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env })
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
     child.on('error', (err) => {
       process.stderr.write(`Hyperfold desktop cannot start: ${err.message}\n`)
@@ -37,7 +38,9 @@ async function main(): Promise<number> {
   }
   const built = await run(process.execPath, [path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin/electron-vite.js'), 'build'])
   if (built !== 0) return built
-  return run(check.electron, [ROOT, ...process.argv.slice(2)])
+  // The node runs in Electron's main process, which takes the allocator setting from its environment
+  // and V8's flags from its command line only: appendSwitch('js-flags') at run time reaches renderers alone.
+  return run(check.electron, [`--js-flags=${V8_FLAGS.join(' ')}`, ROOT, ...process.argv.slice(2)], tunedEnv(process.env))
 }
 
 main().then(
