@@ -84,10 +84,12 @@ export class LocalIndex {
   // Walks of records() not yet finished: one its reader left part-way (a scan
   // stopped) would hold the database open, so close ends them.
   private readonly walks = new Set<{ destroy(): void }>()
+  private readonly reads: BatchedReads
 
   // `legacy` is the store an older version kept this index in, read once if it holds one.
   constructor(db: RocksDB, folderId: string, legacy: Corestore | null = null) {
     this.db = db.session() // closed with this index, so a write after close fails instead of landing
+    this.reads = new BatchedReads(this.db)
     this.folderId = folderId
     this.prefix = prefixOf(folderId)
     this.legacy = legacy
@@ -188,7 +190,7 @@ export class LocalIndex {
   }
 
   private async stored(key: string): Promise<unknown> {
-    return decode(await this.db.get(this.prefix + key))
+    return decode(await this.reads.get(this.prefix + key))
   }
 
   async manifest(path: string): Promise<ManifestRef | null> {
@@ -264,6 +266,39 @@ function endOf(folderId: string): string {
 }
 
 // A value this version cannot read counts as absent: the scan derives it again from the disk and the drives.
+// Reads asked for in one turn of the event loop go to RocksDB as one batch.
+// A pull asks for a record, a chunk list or a chunk's last place for each of
+// many files and chunks at once; one read batch each (a trip to the
+// threadpool and back) was a tenth of a receiving device's CPU on a 1 GiB file.
+class BatchedReads {
+  private readonly db: RocksDB
+  private queue: { key: string; resolve(value: Buffer | null): void; reject(err: unknown): void }[] = []
+
+  constructor(db: RocksDB) {
+    this.db = db
+  }
+
+  get(key: string): Promise<Buffer | null> {
+    return new Promise((resolve, reject) => {
+      if (this.queue.length === 0) setImmediate(() => this.run())
+      this.queue.push({ key, resolve, reject })
+    })
+  }
+
+  private run(): void {
+    const queue = this.queue
+    this.queue = []
+    try {
+      const batch = this.db.read({ capacity: queue.length, autoDestroy: true })
+      const values = queue.map(({ key }) => batch.get(key))
+      batch.tryFlush()
+      for (const [i, value] of values.entries()) value.then(queue[i]!.resolve, queue[i]!.reject)
+    } catch (err) {
+      for (const { reject } of queue) reject(err) // the index closed meanwhile
+    }
+  }
+}
+
 function decode(value: Buffer | null): unknown {
   if (value === null) return undefined
   try {
