@@ -9,7 +9,8 @@ import { createHandlers } from '../../main/api/handlers'
 import type { Conflict, ConflictKeep, ConflictResolved } from '../../contract'
 import type { HyperfoldNode } from '../../main/core/node'
 import { TestEnv } from '../helpers/env'
-import { joinedNodes, treeHashes, waitOffered, writeTree } from '../helpers/folders'
+import { conflictedPair, settleDocs } from '../helpers/conflict'
+import { treeHashes } from '../helpers/folders'
 
 describe('a conflict settled through the API converges on every device', () => {
   let env: TestEnv
@@ -20,33 +21,6 @@ describe('a conflict settled through the API converges on every device', () => {
     await env.close()
   })
 
-  async function settle(nodes: HyperfoldNode[]): Promise<void> {
-    for (let round = 0; round < 2; round++) for (const node of nodes) await node.folders.waitSynced('Docs', 30_000)
-  }
-
-  // A edits doc.txt to "edit from A" (older), B to "edit from B" (newer) while both are paused: B wins, A's edit is the copy.
-  async function conflicted(): Promise<{ nodes: HyperfoldNode[]; roots: string[]; copy: string }> {
-    const { nodes } = await joinedNodes(env, 2)
-    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
-    const roots = [await env.tmpDir(), await env.tmpDir()]
-    await writeTree(roots[0]!, { 'doc.txt': 'original\n' })
-    await a.folders.share({ path: roots[0]!, topic: 'family', name: 'Docs' })
-    await waitOffered(b, 'Docs')
-    await b.folders.sync({ folder: 'Docs', path: roots[1]! })
-    await settle(nodes)
-    await Promise.all([a.folders.pause('Docs'), b.folders.pause('Docs')])
-    await fs.writeFile(path.join(roots[0]!, 'doc.txt'), 'edit from A\n')
-    await fs.utimes(path.join(roots[0]!, 'doc.txt'), new Date(), new Date('2026-01-01T10:00:00Z'))
-    await fs.writeFile(path.join(roots[1]!, 'doc.txt'), 'edit from B\n')
-    await fs.utimes(path.join(roots[1]!, 'doc.txt'), new Date(), new Date('2026-01-01T11:00:00Z'))
-    await Promise.all([a.folders.resume('Docs'), b.folders.resume('Docs')])
-    await settle(nodes)
-    await settle(nodes)
-    const copy = `/doc.sync-conflict-20260101-100000-${a.status().device.id}.txt`
-    expect(Object.keys(await treeHashes(roots[1]!)).sort()).toEqual([copy.slice(1), 'doc.txt'])
-    return { nodes, roots, copy }
-  }
-
   async function call<T>(node: HyperfoldNode, command: string, input: unknown): Promise<T> {
     const outcome = await dispatch(createHandlers(node), command, input)
     if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`)
@@ -56,7 +30,7 @@ describe('a conflict settled through the API converges on every device', () => {
   // Both devices hold the same tree, the one expected.
   async function converged(nodes: HyperfoldNode[], roots: string[], expected: Record<string, string>): Promise<void> {
     for (;;) {
-      await settle(nodes)
+      await settleDocs(nodes)
       const trees = await Promise.all(roots.map(read))
       if (trees.every((tree) => JSON.stringify(tree) === JSON.stringify(expected))) return
       await new Promise((resolve) => setTimeout(resolve, 50))
@@ -68,8 +42,8 @@ describe('a conflict settled through the API converges on every device', () => {
     ['copy', { 'doc.txt': 'edit from A\n' }],
     ['both', { 'doc (from device-0).txt': 'edit from A\n', 'doc.txt': 'edit from B\n' }]
   ])('keep=%s: listed, settled on one device, the same tree on both, the replaced version in history', async (keep, tree) => {
-    const { nodes, roots, copy } = await conflicted()
-    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+    const { nodes, roots, copy } = await conflictedPair(env)
+    const [a, b] = nodes
 
     const listed = await call<Conflict[]>(b, 'folder.conflicts', { folder: 'Docs' })
     expect(listed).toEqual([
@@ -94,7 +68,7 @@ describe('a conflict settled through the API converges on every device', () => {
   }, 120_000)
 
   test('bad input answers one line with a stable code', async () => {
-    const { nodes, copy } = await conflicted()
+    const { nodes, copy } = await conflictedPair(env)
     const b = nodes[1]!
     const codeOf = async (input: unknown) => {
       const outcome = await dispatch(createHandlers(b), 'folder.resolve-conflict', input)
