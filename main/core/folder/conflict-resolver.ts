@@ -35,9 +35,10 @@ export async function listConflicts(index: LocalIndex, fs: FolderFs, names: Devi
     const [copy, original] = [await fs.stat(path), await fs.stat(parsed.original)]
     if (copy === null || !copy.isFile()) continue
     const originalFile = original?.isFile() === true ? original : null
+    // In the order of the CLI's columns.
     found.push({
-      ...{ original: parsed.original, copy: path, device: parsed.device, deviceName: names(parsed.device) },
-      ...{ originalSize: originalFile?.size ?? null, originalMtime: originalFile === null ? null : iso(originalFile), copySize: copy.size, copyMtime: iso(copy) }
+      ...{ original: parsed.original, copy: path, originalSize: originalFile?.size ?? null, originalMtime: originalFile === null ? null : iso(originalFile) },
+      ...{ copySize: copy.size, copyMtime: iso(copy), device: parsed.device, deviceName: names(parsed.device) }
     })
   }
   return found
