@@ -1,8 +1,11 @@
 import fs from 'fs/promises'
 import path from 'path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { fireEvent, render, screen, within } from '@testing-library/svelte'
+import type { HyperfoldBridge } from '../../preload/bridge'
+import type { Conflict, ConflictKeep } from '../../contract'
 import App from '../../renderer/src/App.svelte'
+import ConflictCompare from '../../renderer/src/components/conflicts/ConflictCompare.svelte'
 import { waitUntil } from '../helpers/cli'
 import { conflictedPair } from '../helpers/conflict'
 import { TestEnv } from '../helpers/env'
@@ -57,4 +60,27 @@ describe('the home view and the conflict view', () => {
     expect(await fs.readFile(path.join(roots[1], 'doc.txt'), 'utf8')).toBe('edit from A\n')
     await expect(fs.stat(path.join(roots[1], copy))).rejects.toMatchObject({ code: 'ENOENT' })
   }, 120_000)
+})
+
+describe('the conflict view in the desktop app', () => {
+  afterEach(() => {
+    delete window.hyperfold
+  })
+
+  // The desktop app reaches its node over IPC, with no file route: no previews, no diff; the choice still works.
+  test('shows both versions by size and time, without a diff, and hands on the choice', async () => {
+    window.hyperfold = {} as HyperfoldBridge
+    const conflict: Conflict = {
+      ...{ original: '/notes.md', copy: '/notes.sync-conflict-20260101-100000-abcd1234.md', originalSize: 1200, originalMtime: '2026-01-01T11:00:00.000Z' },
+      ...{ copySize: 900, copyMtime: '2026-01-01T10:00:00.000Z', device: 'abcd1234', deviceName: 'laptop' }
+    }
+    const chosen: ConflictKeep[] = []
+    render(ConflictCompare, { props: { folderId: 'f1', conflict, onresolve: async (keep: ConflictKeep) => void chosen.push(keep) } })
+    expect(screen.getByText('Conflict copy from laptop')).toBeTruthy()
+    expect(screen.getByText(/^1\.2 KB · changed/)).toBeTruthy()
+    expect(screen.queryByRole('table')).toBeNull()
+    expect(screen.getByText(/previews are shown in the web UI/)).toBeTruthy()
+    await fireEvent.click(screen.getByRole('button', { name: 'Keep both' }))
+    expect(chosen).toEqual(['both'])
+  })
 })
