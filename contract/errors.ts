@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'FOLDER_NAME_TAKEN',
   'FILE_NOT_FOUND',
   'VERSION_NOT_FOUND',
+  // A path given as a conflict copy that is none, or no longer on this device.
+  'NOT_A_CONFLICT',
   'PEER_DATA_INVALID',
   // No peer online now holds the bytes of a version (and this device does not either).
   'BYTES_UNAVAILABLE',

@@ -17,12 +17,14 @@ import {
   type Topic
 } from './types'
 import { FILE_PATH } from './wire'
+import { CONFLICT_KEEPS, type Conflict, type ConflictResolved } from './conflicts'
 
 export * from './types'
 export * from './errors'
 export * from './text'
 export * from './ranges'
 export * from './media'
+export * from './conflicts'
 
 type Keys<I extends z.ZodObject> = readonly (keyof z.infer<I> & string)[]
 
@@ -33,12 +35,14 @@ interface CommandDef<I extends z.ZodObject, R> {
   args: Keys<I>
   // Input keys that name a path on this machine: the CLI makes them absolute from its own directory.
   localPaths: Keys<I>
+  // The CLI's words for it, when not the command's own ("folder.conflicts" is `hyperfold conflicts`).
+  cli?: string
   result: R
 }
 
 function command<R>() {
-  return <I extends z.ZodObject>(def: { summary: string; input: I; args?: Keys<I>; localPaths?: Keys<I> }) =>
-    ({ ...def, args: def.args ?? [], localPaths: def.localPaths ?? [], result: undefined as unknown as R }) satisfies CommandDef<I, R>
+  return <I extends z.ZodObject>(def: { summary: string; input: I; args?: Keys<I>; localPaths?: Keys<I>; cli?: string }) =>
+    ({ ...def, args: def.args ?? [], localPaths: def.localPaths ?? [], cli: def.cli, result: undefined as unknown as R }) satisfies CommandDef<I, R>
 }
 
 const label = z.string().trim().min(1, 'A label cannot be empty.').max(64, 'A label is at most 64 characters.')
@@ -157,6 +161,23 @@ export const commands = {
     summary: 'Stop syncing a folder (its files stay on disk)',
     input: z.object({ folder: folderRef }),
     args: ['folder']
+  }),
+  // Conflict copies: listed, and settled as an ordinary edit that syncs to every device.
+  'folder.conflicts': command<Conflict[]>()({
+    summary: "List a folder's conflict copies beside the files they are versions of",
+    input: z.object({ folder: folderRef }),
+    args: ['folder'],
+    cli: 'conflicts'
+  }),
+  'folder.resolve-conflict': command<ConflictResolved>()({
+    summary: 'Settle a conflict: keep the original, the conflict copy, or both under separate names',
+    input: z.object({
+      folder: folderRef,
+      copy: filePath.describe('path of the conflict copy in the folder'),
+      keep: z.enum(CONFLICT_KEEPS, { error: `Keep one of ${CONFLICT_KEEPS.join(', ')}.` }).describe('original, copy or both')
+    }),
+    args: ['folder', 'copy'],
+    cli: 'resolve'
   })
 }
 

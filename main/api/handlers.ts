@@ -31,7 +31,9 @@ export function createHandlers(node: HyperfoldNode): Handlers {
     'folder.history-policy': ({ folder, retention, own }) => node.folders.setHistory(folder, { retention, own }),
     pause: ({ folder }) => node.folders.pause(folder),
     resume: ({ folder }) => node.folders.resume(folder),
-    remove: ({ folder }) => node.folders.remove(folder)
+    remove: ({ folder }) => node.folders.remove(folder),
+    'folder.conflicts': ({ folder }) => node.folders.conflicts(folder),
+    'folder.resolve-conflict': ({ folder, copy, keep }) => node.folders.resolveConflict(folder, copy, keep)
   })
 }
 

@@ -17,7 +17,7 @@ export interface GlobalOptions {
 export function addContractCommands(program: Command, globals: () => GlobalOptions): void {
   const groups = new Map<string, Command>()
   for (const name of commandNames) {
-    const words = name.split('.')
+    const words = (commands[name].cli ?? name).split('.')
     let parent = program
     for (const word of words.slice(0, -1)) {
       const key = words.slice(0, words.indexOf(word) + 1).join('.')

@@ -8,6 +8,7 @@ import z32 from 'z32'
 import type Corestore from 'corestore'
 import type RocksDB from 'rocksdb-native'
 import type { FileEntry, FileVersion, Folder, FolderActivity, FolderHistory, FolderMode } from '../../contract/types'
+import type { Conflict, ConflictKeep, ConflictResolved } from '../../contract/conflicts'
 import { HyperfoldError, errors, systemError } from '../../contract/errors'
 import { showInput } from '../../contract/text'
 import type { ByteRange } from '../../contract/ranges'
@@ -190,6 +191,29 @@ export class Folders {
       throw new HyperfoldError('BYTES_UNAVAILABLE', `Version ${version} of ${p} cannot be restored now: no peer online holds all of its bytes, and this device does not.`)
     })
     return this.describe(folder)
+  }
+
+  async conflicts(ref: string): Promise<Conflict[]> {
+    return this.findSynced(ref).conflicts((id) => this.deviceName(id))
+  }
+
+  async resolveConflict(ref: string, copy: string, keep: ConflictKeep): Promise<ConflictResolved> {
+    const folder = this.findSynced(ref)
+    const kept = await folder.resolveConflict(copy, keep, (id) => this.deviceName(id))
+    return { kept, conflicts: folder.info().conflicts }
+  }
+
+  // A folder only offered by peers has no disk here to settle anything on.
+  private findSynced(ref: string): SharedFolder {
+    const folder = this.findLocal(ref, false)
+    if (folder !== null) return folder
+    const offer = this.findOffer(ref)
+    throw new HyperfoldError('FOLDER_NOT_LOCAL', `${showInput(offer.name)} is not synced to a folder on this device.`)
+  }
+
+  private deviceName(id: string): string {
+    if (id === this.opts.deviceId) return this.opts.state.deviceName
+    return this.offers.all().find((o) => o.peer === id)?.peerName ?? id.slice(0, 8)
   }
 
   async pause(ref: string): Promise<Folder> {

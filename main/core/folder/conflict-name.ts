@@ -21,9 +21,20 @@ export function isConflictCopy(folderPath: string): boolean {
   return CONFLICT_PATTERN.test(folderPath.slice(folderPath.lastIndexOf('/') + 1))
 }
 
+// What a conflict copy's name says: the path it is a version of and the device
+// whose edit lost. Null for any other path.
+export function parseConflictCopy(folderPath: string): { original: string; device: string } | null {
+  const slash = folderPath.lastIndexOf('/')
+  const name = folderPath.slice(slash + 1)
+  const found = /\.sync-conflict-\d{8}-\d{6}-([A-Za-z0-9]+)(?=\.|$)/.exec(name)
+  if (found === null) return null
+  const [marker, device] = [found[0], found[1]!]
+  return { original: folderPath.slice(0, slash + 1) + name.slice(0, found.index) + name.slice(found.index + marker.length), device }
+}
+
 // The extension is the last one ("archive.tar.gz" -> ".gz"), and leading dots
 // belong to the name, so ".bashrc" has none.
-function splitExtension(name: string): { stem: string; ext: string } {
+export function splitExtension(name: string): { stem: string; ext: string } {
   const dot = name.lastIndexOf('.')
   const firstNonDot = name.search(/[^.]/)
   if (firstNonDot === -1 || dot <= firstNonDot) return { stem: name, ext: '' }

@@ -7,9 +7,11 @@ import type Corestore from 'corestore'
 import type RocksDB from 'rocksdb-native'
 import type Hyperdrive from 'hyperdrive'
 import type { Folder, FolderActivity, FolderProgress, UnappliedPath } from '../../../contract/types'
+import type { Conflict, ConflictKeep } from '../../../contract/conflicts'
 import { HyperfoldError, toApiError } from '../../../contract/errors'
 import type { ChunkRef, ChunkSource } from './chunk-ref'
 import { ChunkStore } from './chunk-store'
+import { type DeviceNames, listConflicts, resolveConflict } from './conflict-resolver'
 import { FileContent } from './file-content'
 import { sweepHistory } from './history-sweep'
 import { defaultCapBytes } from './retention'
@@ -200,6 +202,24 @@ export class SharedFolder extends ReadyResource {
       await local.publisher.commit()
     })
     this.emitSoon()
+  }
+
+  async conflicts(names: DeviceNames): Promise<Conflict[]> {
+    return listConflicts(this.index, this.localOrThrow().fs, names)
+  }
+
+  // Settled on the disk and published as a local edit, in turn with scans and pulls (see conflict-resolver).
+  async resolveConflict(copy: string, keep: ConflictKeep, names: DeviceNames): Promise<string[]> {
+    const local = this.localOrThrow()
+    if (this.config.mode === 'receive-only') throw new HyperfoldError('BAD_INPUT', `${this.config.name} is receive-only: it cannot publish the version you keep.`)
+    const kept = await this.queue.run(() => resolveConflict(local, copy, keep, names))
+    this.emitSoon()
+    return kept
+  }
+
+  private localOrThrow(): LocalSide {
+    if (this.local === null) throw new HyperfoldError('FOLDER_NOT_LOCAL', `${this.config.name} is not synced to a folder on this device now (paused or missing).`)
+    return this.local
   }
 
   async addWriter(writer: string): Promise<void> {

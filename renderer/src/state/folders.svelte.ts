@@ -2,7 +2,7 @@
 // peers offer, loaded each time the connection opens, then kept live by
 // folder.updated (state and progress, ~10 per second while syncing), never by
 // polling. Commands on one folder hand back its new snapshot, applied at once.
-import type { FileEntry, FileVersion, Folder, FolderActivity, FolderHistory, FolderMode } from '../../../contract'
+import type { Conflict, ConflictKeep, ConflictResolved, FileEntry, FileVersion, Folder, FolderActivity, FolderHistory, FolderMode } from '../../../contract'
 import { type ApiClient, messageOf } from '../api/client'
 import { listOf, shortId } from '../lib/format'
 import type { ActivityLog } from './activity.svelte'
@@ -113,6 +113,14 @@ export class FolderStore {
 
   saveCopy(folderId: string, path: string, to: string): Promise<{ path: string; bytes: number }> {
     return this.#client.call('get', { folder: folderId, path, to })
+  }
+
+  conflicts(folderId: string): Promise<Conflict[]> {
+    return this.#client.call('folder.conflicts', { folder: folderId })
+  }
+
+  resolveConflict(folderId: string, copy: string, keep: ConflictKeep): Promise<ConflictResolved> {
+    return this.#client.call('folder.resolve-conflict', { folder: folderId, copy, keep })
   }
 
   async #apply(call: Promise<Folder>): Promise<Folder> {

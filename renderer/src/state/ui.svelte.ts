@@ -6,6 +6,10 @@ export type View =
   | { name: 'topic'; topicId: string }
   // A folder's files: dir is the directory shown, file the one whose history is open.
   | { name: 'folder'; topicId: string; folderId: string; dir: string; file: string | null }
+  // A folder's conflict copies; copy is the one opened beside its original.
+  | { name: 'conflicts'; topicId: string; folderId: string; copy: string | null }
+  // Every folder of every topic at a glance.
+  | { name: 'home' }
   | { name: 'add' }
   | { name: 'activity' }
   | { name: 'settings' }
