@@ -25,7 +25,7 @@ const LANE_PROTOCOL = 'hyperfold/lane-chunks/v1'
 export const MAX_FOLDER_ID_CHARS = 64
 export const MAX_PATH_BYTES = 4096
 // Reading a chunk is disk work: a few at once keep the disk busy, and the rest wait their turn.
-const MAX_SERVING = 8
+const MAX_SERVING = 16
 // Past this a peer is asking faster than any honest device does (a pull
 // fetches 16 files at once, each with up to 32 chunks in flight per peer);
 // it hears "missing". A queued request is a hundred bytes or so.

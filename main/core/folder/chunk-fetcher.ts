@@ -13,7 +13,7 @@ export const WINDOW_BYTES = 8 << 20
 const WINDOW_CHUNKS = 512
 // 2 MiB of 64 KiB chunks in flight per peer: a round trip of a LAN or the
 // internet costs no throughput, and no peer holds up a window alone.
-export const PER_SOURCE = 32
+export const PER_SOURCE = 64
 export const LOCAL = 'local'
 
 export interface FetchOptions {
