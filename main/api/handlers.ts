@@ -31,7 +31,9 @@ export function createHandlers(node: HyperfoldNode): Handlers {
     'folder.history-policy': ({ folder, retention, own }) => node.folders.setHistory(folder, { retention, own }),
     pause: ({ folder }) => node.folders.pause(folder),
     resume: ({ folder }) => node.folders.resume(folder),
-    remove: ({ folder }) => node.folders.remove(folder)
+    remove: ({ folder }) => node.folders.remove(folder),
+    keep: ({ folder, path }) => node.folders.keep(folder, path),
+    free: ({ folder, path }) => node.folders.free(folder, path)
   })
 }
 
