@@ -5,10 +5,11 @@ import fs from 'fs/promises'
 import path from 'path'
 import { randomBytes } from 'crypto'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { waitUntil } from '../helpers/cli'
+import { cliJson, runCli, startServe, waitUntil } from '../helpers/cli'
 import { TestEnv } from '../helpers/env'
 import { joinedNodes, ownDrive, sharedFolder, treeHashes, waitOffered, writeTree } from '../helpers/folders'
 import { HyperfoldError } from '../../contract/errors'
+import type { FileEntry, Folder, JoinedTopic } from '../../contract'
 import type { HyperfoldNode } from '../../main/core/node'
 
 const BIG = randomBytes(3 << 20) // several chunks
@@ -162,5 +163,37 @@ describe('selective sync', () => {
     await waitUntil(async () => ((await exists(path.join(rootB, 'photos/bird.jpg'))) ? true : undefined), 'photos back on B')
     await b2.folders.waitSynced('Shared', 60_000)
     expect(await treeHashes(rootB)).toEqual(await treeHashes(rootA))
+  })
+
+  test('the CLI: sync --only, ls shows what is local, keep, free, and LAST_COPY once the only other device is gone', { timeout: 180_000 }, async () => {
+    const [dirA, dirB, rootA, rootB] = [await env.tmpDir(), await env.tmpDir(), await env.tmpDir(), await env.tmpDir()]
+    await writeTree(rootA, TREE)
+    const serveA = await startServe(env, dirA)
+    await startServe(env, dirB)
+    const created = await cliJson<JoinedTopic>(['--data-dir', dirA, 'topic', 'create', '--label', 'family'])
+    await cliJson(['--data-dir', dirB, 'topic', 'join', created.keyphrase!, '--label', 'family'])
+    await cliJson(['--data-dir', dirA, 'share', rootA, '--topic', 'family', '--name', 'Shared'])
+    await waitUntil(async () => (await cliJson<Folder[]>(['--data-dir', dirB, 'folders'])).find((f) => f.name === 'Shared'), 'the offer on B')
+
+    const synced = await cliJson<Folder>(['--data-dir', dirB, 'sync', 'Shared', rootB, '--only', '/docs,/top.txt'])
+    expect(synced.selection).toEqual({ everything: false, only: ['/docs', '/top.txt'], except: [] })
+    await cliJson(['--data-dir', dirB, 'status', 'Shared', '--wait-synced', '--timeout', '60'])
+    expect(Object.keys(await treeHashes(rootB)).sort()).toEqual(['docs/notes/today.txt', 'docs/readme.txt', 'top.txt'])
+    const listing = await cliJson<FileEntry[]>(['--data-dir', dirB, 'ls', 'Shared', '/'])
+    expect(listing.map((e) => [e.name, e.local])).toEqual([['docs', true], ['photos', false], ['top.txt', true]])
+    expect((await runCli(['--data-dir', dirB, 'ls', 'Shared', '/'])).stdout).toMatch(/local[\s\S]*top\.txt.*true/)
+
+    await cliJson(['--data-dir', dirB, 'keep', 'Shared', '/photos/dog.jpg'])
+    await waitUntil(async () => ((await exists(path.join(rootB, 'photos/dog.jpg'))) ? true : undefined), 'dog.jpg kept on B')
+    const freed = await cliJson<Folder>(['--data-dir', dirB, 'free', 'Shared', '/top.txt'])
+    expect(freed.selection.only).toEqual(['/docs', '/photos/dog.jpg'])
+    expect(await exists(path.join(rootB, 'top.txt'))).toBe(false)
+
+    await serveA.stop()
+    const refused = await runCli(['--data-dir', dirB, 'free', 'Shared', '/docs', '--json'])
+    expect(refused.code).not.toBe(0)
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: 'LAST_COPY' } })
+    expect(await exists(path.join(rootB, 'docs/readme.txt'))).toBe(true)
+    expect(await exists(path.join(rootA, 'top.txt'))).toBe(true)
   })
 })
