@@ -235,12 +235,10 @@ export class Folders {
   async free(ref: string, file: string): Promise<Folder> {
     const folder = this.findLocal(ref)
     const p = parseFolderPath(file)
-    try {
-      await folder.free(p)
-    } finally {
-      await this.savedSelection(folder) // kept even when a removal failed part-way: what went is not kept here
-    }
-    return this.describe(folder)
+    await folder.free(p, (config) => this.saveConfig(config, folder))
+    const described = this.describe(folder)
+    this.opts.onfolder(described)
+    return described
   }
 
   private async savedSelection(folder: SharedFolder): Promise<Folder> {

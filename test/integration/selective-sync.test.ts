@@ -136,8 +136,9 @@ describe('selective sync', () => {
     const freed = await b.folders.free('Shared', '/photos')
     expect(freed.selection).toEqual({ everything: true, only: [], except: ['/photos'] })
     expect(await exists(path.join(rootB, 'photos/cat.jpg'))).toBe(false)
-    expect(await exists(path.join(rootB, 'photos/dog.jpg'))).toBe(false)
+    expect(await exists(path.join(rootB, 'photos'))).toBe(false) // emptied, the directory goes too
     expect((await b.folders.ls('Shared', '/photos')).map((e) => [e.name, e.local])).toEqual([['cat.jpg', false], ['dog.jpg', false]])
+    expect((await b.folders.ls('Shared', '/')).find((e) => e.name === 'photos')?.local).toBe(false)
     expect((await readAll(b, 'Shared', '/photos/cat.jpg')).equals(BIG)).toBe(true)
 
     await sharedFolder(b, 'Shared').scan()

@@ -92,6 +92,20 @@ export async function removeLocal(ctx: FreeContext, files: LocalFile[]): Promise
   }
 }
 
+// The directories at or below `p` left empty, deepest first, recorded like
+// the files that went (the index walk reads what is flushed: commit first).
+export async function removeEmptyDirs(ctx: FreeContext, p: string): Promise<void> {
+  const dirs: [string, IndexRecord][] = []
+  const own = await ctx.index.get(p)
+  if (own?.kind !== 'directory') return
+  for await (const [sub, record] of ctx.index.records(p)) if (record.kind === 'directory') dirs.push([sub, record])
+  dirs.sort(([a], [b]) => (a < b ? 1 : -1))
+  dirs.push([p, own])
+  for (const [dir, record] of dirs) {
+    if (await ctx.fs.rmdirIfEmpty(dir)) ctx.index.put(dir, { kind: 'deleted', size: 0, mtimeMs: 0, vv: record.vv }, record)
+  }
+}
+
 async function serves(folderId: string, source: ChunkSource, refs: ChunkRef[]): Promise<boolean> {
   let missing = false
   const stop = new AbortController()

@@ -23,7 +23,7 @@ import type { Progress } from './progress'
 import { PullRetry } from './pull-retry'
 import { PullStopped, pullWriter } from './puller'
 import { FolderStatus } from './folder-status'
-import { checkHeldElsewhere, localFilesAt, removeLocal } from './free-space'
+import { checkHeldElsewhere, localFilesAt, removeEmptyDirs, removeLocal } from './free-space'
 import type { Candidate } from './merge'
 import { decides, keeps, withFreed, withKept } from './selection'
 import { compareVectors } from './version-vector'
@@ -237,9 +237,10 @@ export class SharedFolder extends ReadyResource {
 
   // Frees the space the path takes here (see free-space); throws LAST_COPY
   // and changes nothing unless another online device holds each file it
-  // removes. The selection changes before the first removal, so that neither
-  // a scan nor a pull reads what goes as a deletion or brings it back.
-  async free(p: string): Promise<void> {
+  // removes. The selection changes, and is saved (`save`), before the first
+  // removal: neither a scan nor a pull, nor a start after a crash, reads what
+  // goes as a deletion or takes it for a kept path already here.
+  async free(p: string, save: (config: FolderConfig) => Promise<void>): Promise<void> {
     const local = this.local
     if (local === null) throw new HyperfoldError('FOLDER_NOT_LOCAL', `${this.config.name} is not synced to a folder on this device, or it is paused.`)
     const ctx = { folderId: this.config.id, fs: local.fs, drives: this.drives, index: this.index, content: this.content, sources: () => this.opts.chunkSources() }
@@ -249,9 +250,13 @@ export class SharedFolder extends ReadyResource {
     })
     await checkHeldElsewhere(ctx, files) // outside the queue: it moves the files' bytes; checked again below
     await this.queue.run(async () => {
-      this.config = { ...this.config, selection: withFreed(this.config.selection, p) }
+      const config = { ...this.config, selection: withFreed(this.config.selection, p) }
+      await save(config)
+      this.config = config
       try {
         await removeLocal(ctx, files)
+        await local.publisher.commit()
+        await removeEmptyDirs(ctx, p)
       } finally {
         await local.publisher.commit()
       }
