@@ -70,6 +70,8 @@ describe('selective sync', () => {
     expect(folder.selection).toEqual({ everything: false, only: ['/docs'], except: [] })
     await b.folders.waitSynced('Shared', 60_000)
     expect(Object.keys(await treeHashes(rootB)).sort()).toEqual(['docs/notes/today.txt', 'docs/readme.txt'])
+    const fromA = b.listPeers().find((peer) => peer.deviceId === a.status().device.id)!.bytesIn
+    expect(fromA).toBeLessThan(BIG.byteLength / 3) // the photo's bytes did not move
 
     const top = await b.folders.ls('Shared', '/')
     expect(top.map((e) => [e.name, e.local])).toEqual([['docs', true], ['photos', false], ['top.txt', false]])
