@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'PEER_DATA_INVALID',
   // No peer online now holds the bytes of a version (and this device does not either).
   'BYTES_UNAVAILABLE',
+  // Freeing a file's space here would leave no online device with its current version.
+  'LAST_COPY',
   // A byte range that lies past the end of the file.
   'RANGE_NOT_SATISFIABLE',
   'TIMEOUT',

@@ -60,6 +60,11 @@ const localPath = z
   .refine((p) => !p.includes('\0'), 'A path cannot contain a NUL character.')
   .refine((p) => ABSOLUTE_ANYWHERE.test(p), 'A path on this device must be absolute, like /home/me/Photos.')
 const filePath = z.string({ error: 'A path in the folder is required.' }).min(1).max(4096)
+// Paths in a folder, as a list or as the command line types it: /a,/b
+const keptPaths = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').filter((p) => p !== '') : v),
+  z.array(filePath).min(1, 'Name at least one path to keep.').max(1000, 'At most 1000 paths.')
+)
 const mode = z.enum(FOLDER_MODES, { error: `The mode is one of ${FOLDER_MODES.join(', ')}.` })
 const retention = z.enum(FOLDER_RETENTIONS, { error: `The retention is one of ${FOLDER_RETENTIONS.join(', ')}.` })
 // A switch: true or false, or on or off as a person types it on the command line.
@@ -132,7 +137,12 @@ export const commands = {
   }),
   sync: command<Folder>()({
     summary: 'Sync a folder offered by a peer into a folder of this device',
-    input: z.object({ folder: folderRef, path: localPath, mode: mode.optional().describe('send-receive (default) or receive-only') }),
+    input: z.object({
+      folder: folderRef,
+      path: localPath,
+      mode: mode.optional().describe('send-receive (default) or receive-only'),
+      only: keptPaths.optional().describe('keep only these paths on this device, comma-separated: /a,/b (default: everything)')
+    }),
     args: ['folder', 'path'],
     localPaths: ['path']
   }),
@@ -178,7 +188,24 @@ export const commands = {
     }),
     args: ['folder', 'copy'],
     cli: 'resolve'
-  })
+  }),
+  ...selectiveCommands()
+}
+
+// Selective sync: which paths of a folder this device keeps on its disk.
+function selectiveCommands() {
+  return {
+    keep: command<Folder>()({
+      summary: 'Keep a file or subfolder on this device (it is fetched now)',
+      input: z.object({ folder: folderRef, path: filePath }),
+      args: ['folder', 'path']
+    }),
+    free: command<Folder>()({
+      summary: 'Free up space: remove a file or subfolder from this device once another online device holds it',
+      input: z.object({ folder: folderRef, path: filePath }),
+      args: ['folder', 'path']
+    })
+  }
 }
 
 // Routes that answer bytes, not JSON: read with GET (or HEAD) on `path`, the

@@ -61,6 +61,15 @@ export type FolderMode = (typeof FOLDER_MODES)[number]
 export const FOLDER_RETENTIONS = ['staggered', 'all', 'off'] as const
 export type FolderRetention = (typeof FOLDER_RETENTIONS)[number]
 
+// Which paths of a folder this device keeps on its disk (see selection in the
+// core): everything, or only the paths listed; `except` are paths freed inside
+// what is kept. The rest stays listed and is read on demand.
+export interface FolderSelection {
+  everything: boolean
+  only: string[]
+  except: string[]
+}
+
 export interface FolderHistory {
   retention: FolderRetention
   // This device keeps a copy of the versions it writes itself, so that it alone can restore them.
@@ -87,6 +96,7 @@ export interface Folder {
   path: string | null
   mode: FolderMode
   history: FolderHistory
+  selection: FolderSelection
   state: FolderState
   progress: FolderProgress | null
   files: number
@@ -114,6 +124,8 @@ export interface FileEntry {
   size: number
   mtime: string
   device: string
+  // The current version's bytes are on this device (a directory: it is here); false for what is read on demand.
+  local: boolean
 }
 
 export interface FileVersion {

@@ -33,7 +33,9 @@ export function createHandlers(node: HyperfoldNode): Handlers {
     resume: ({ folder }) => node.folders.resume(folder),
     remove: ({ folder }) => node.folders.remove(folder),
     'folder.conflicts': ({ folder }) => node.folders.conflicts(folder),
-    'folder.resolve-conflict': ({ folder, copy, keep }) => node.folders.resolveConflict(folder, copy, keep)
+    'folder.resolve-conflict': ({ folder, copy, keep }) => node.folders.resolveConflict(folder, copy, keep),
+    keep: ({ folder, path }) => node.folders.keep(folder, path),
+    free: ({ folder, path }) => node.folders.free(folder, path)
   })
 }
 

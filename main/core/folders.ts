@@ -24,6 +24,7 @@ import { FOLDER_MARKER, parseFolderPath } from './folder/folder-path'
 import { checkFileTarget, checkFolderRoot, markFolderRoot, unmarkFolderRoot } from './folder/folder-root'
 import { resolve } from './folder/merge'
 import { DEFAULT_HISTORY } from './folder/retention'
+import { EVERYTHING, onlyThese } from './folder/selection'
 import { SharedFolder } from './folder/shared-folder'
 import type { NodeState } from './node-state'
 
@@ -114,10 +115,12 @@ export class Folders {
     const name = input.name ?? path.basename(root)
     this.checkName(name)
     const id = z32.encode(randomBytes(16))
-    return this.attach({ id, name, topic, path: root, mode: input.mode ?? 'send-receive', paused: false, writers: [], history: { ...DEFAULT_HISTORY } })
+    const config = { id, name, topic, path: root, mode: input.mode ?? 'send-receive', paused: false }
+    return this.attach({ ...config, writers: [], history: { ...DEFAULT_HISTORY }, selection: { ...EVERYTHING } })
   }
 
-  async sync(input: { folder: string; path: string; mode?: FolderMode }): Promise<Folder> {
+  async sync(input: { folder: string; path: string; mode?: FolderMode; only?: string[] | undefined }): Promise<Folder> {
+    const selection = input.only === undefined ? { ...EVERYTHING } : onlyThese(input.only.map((p) => parseFolderPath(p)))
     const offer = this.findOffer(input.folder)
     const existing = this.open.get(offer.id)
     if (existing?.config.path != null) throw invalidInput(`${showInput(existing.config.name)} already syncs to ${existing.config.path}.`)
@@ -125,7 +128,7 @@ export class Folders {
     await existing?.close()
     this.open.delete(offer.id)
     const config = { id: offer.id, name: offer.name, topic: offer.topic, path: root, mode: input.mode ?? 'send-receive', paused: false }
-    return this.attach({ ...config, writers: offer.writers, history: { ...DEFAULT_HISTORY } })
+    return this.attach({ ...config, writers: offer.writers, history: { ...DEFAULT_HISTORY }, selection })
   }
 
   info(ref: string): Folder {
@@ -147,7 +150,8 @@ export class Folders {
   }
 
   async ls(ref: string, dir: string): Promise<FileEntry[]> {
-    return listDirectory((await this.browse(ref)).drives, dir === '/' ? '/' : parseFolderPath(dir))
+    const folder = await this.browse(ref)
+    return listDirectory(folder.drives, dir === '/' ? '/' : parseFolderPath(dir), (p, winner) => folder.holdsLocally(p, winner))
   }
 
   // The newest version of one file, also of a peer's folder not synced here:
@@ -242,6 +246,32 @@ export class Folders {
     return described
   }
 
+  // Selective sync: keeps a file or subfolder on this device from now on (it is fetched now).
+  async keep(ref: string, file: string): Promise<Folder> {
+    const folder = this.findLocal(ref)
+    const p = parseFolderPath(file)
+    await folder.keep(p)
+    return this.savedSelection(folder)
+  }
+
+  // Removes a file or subfolder from this device once another online device
+  // holds it (LAST_COPY otherwise); never a deletion, on this device or any other.
+  async free(ref: string, file: string): Promise<Folder> {
+    const folder = this.findLocal(ref)
+    const p = parseFolderPath(file)
+    await folder.free(p, (config) => this.saveConfig(config, folder))
+    const described = this.describe(folder)
+    this.opts.onfolder(described)
+    return described
+  }
+
+  private async savedSelection(folder: SharedFolder): Promise<Folder> {
+    await this.saveConfig({ ...folder.config }, folder)
+    const described = this.describe(folder)
+    this.opts.onfolder(described)
+    return described
+  }
+
   // Stops syncing; the files on disk stay, and so does the history in the store.
   // What this device knew of the folder's disk goes: synced again, it starts afresh.
   async remove(ref: string): Promise<Folder> {
@@ -313,7 +343,7 @@ export class Folders {
     const found = this.findLocal(ref, false) ?? this.open.get(this.findOffer(ref).id)
     if (found?.config.path != null) return found
     const offer = this.findOffer(ref)
-    const folder = found ?? (await this.start({ ...offer, path: null, mode: 'send-receive', paused: false, history: { ...DEFAULT_HISTORY } }))
+    const folder = found ?? (await this.start({ ...offer, path: null, mode: 'send-receive', paused: false, history: { ...DEFAULT_HISTORY }, selection: { ...EVERYTHING } }))
     for (const writer of offer.writers) await folder.addWriter(writer)
     await folder.drives.refresh()
     return folder
@@ -335,7 +365,8 @@ export class Folders {
     const first = offers[0]!
     const writers = new Set(offers.flatMap((o) => o.entry.writers))
     return {
-      ...{ id, name: first.entry.name, topic: first.topic, path: null, mode: 'send-receive', history: { ...DEFAULT_HISTORY }, state: 'available', progress: null },
+      ...{ id, name: first.entry.name, topic: first.topic, path: null, mode: 'send-receive', history: { ...DEFAULT_HISTORY }, selection: { ...EVERYTHING } },
+      ...{ state: 'available' as const, progress: null },
       // The fullest copy on offer: a peer still syncing it tells fewer files than the folder holds.
       ...{ files: Math.max(...offers.map((o) => o.entry.files)), bytes: Math.max(...offers.map((o) => o.entry.bytes)) },
       ...{ sharedBy: offers.map((o) => o.peerName), writers: writers.size },

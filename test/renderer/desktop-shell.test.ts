@@ -43,6 +43,7 @@ const remote: Folder = {
   path: null,
   mode: 'send-receive',
   history: { retention: 'staggered', own: true },
+  selection: { everything: true, only: [], except: [] },
   state: 'available',
   progress: null,
   files: 3,

@@ -4,9 +4,10 @@ import type { FileEntry } from '../../../contract/types'
 import { mtimeText } from './entry-meta'
 import type { FolderDrives } from './folder-drives'
 import { parseFolderPath } from './folder-path'
-import { resolve } from './merge'
+import { type Candidate, resolve } from './merge'
 
-export async function listDirectory(drives: FolderDrives, dir: string): Promise<FileEntry[]> {
+// `isLocal` tells whether this device's disk holds an entry's current version (none: nothing is).
+export async function listDirectory(drives: FolderDrives, dir: string, isLocal?: (path: string, winner: Candidate) => Promise<boolean>): Promise<FileEntry[]> {
   const names = new Set<string>()
   for (const drive of drives.all()) for await (const name of drive.readdir(dir)) names.add(name)
   const entries: FileEntry[] = []
@@ -17,13 +18,15 @@ export async function listDirectory(drives: FolderDrives, dir: string): Promise<
     // Every directory a device publishes has an entry of its own: a name with no valid entry is one refused.
     const meta = resolution?.winner.meta
     if (meta === undefined || meta.kind === 'deleted') continue
+    const local = isLocal === undefined ? false : await isLocal(path, resolution!.winner)
     entries.push({
       name,
       path,
       kind: meta.kind,
       size: meta.size,
       mtime: mtimeText(meta.mtime),
-      device: meta.device
+      device: meta.device,
+      local
     })
   }
   return entries

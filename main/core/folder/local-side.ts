@@ -34,6 +34,9 @@ export interface LocalSideOptions {
   store: ChunkStore
   history(): FolderHistory
   receiveOnly: boolean
+  // Whether this device keeps the path on its disk (selective sync): one it does
+  // not keep may be missing here on purpose, which is not a deletion. Unset: everything.
+  keeps?(path: string): boolean
   // Stops a running rescan from outside (pause, close), even before this side has started.
   signal?: AbortSignal
   guard?: RootGuard | undefined // what every deletion is checked against (tests of this unit alone run without)
@@ -104,7 +107,7 @@ export class LocalSide {
     let changes = 0
     const pairs = scanDiff(scanFolder(this.fs.root, this.rules, this.scanSignal), this.opts.index.records())
     await eachLimit(pairs, SCAN_CONCURRENCY, async ({ path, disk, record }) => {
-      if (disk === null && this.ignores(path, record)) return
+      if (disk === null && this.leftAlone(path, record)) return
       if ((await this.publishOne(path, disk, record)) !== null) changes++
     })
     await this.publisher.commit()
@@ -132,7 +135,7 @@ export class LocalSide {
       const item = await scanPath(this.fs.root, p).catch(() => null)
       if (item?.type === 'error') continue
       const record = await this.opts.index.get(p)
-      if (item !== null ? this.rules.isIgnored(p, item.type === 'directory') : this.ignores(p, record)) continue
+      if (item !== null ? this.rules.isIgnored(p, item.type === 'directory') : this.leftAlone(p, record)) continue
       // Held with no record too: a pull may have just written the file and not recorded it yet.
       if (item === null && record?.kind !== 'deleted' && !due) {
         this.deletions.hold(p)
@@ -154,7 +157,7 @@ export class LocalSide {
   private async publishGoneContents(dir: string): Promise<void> {
     await this.publisher.commit() // records() reads what is flushed
     const held: string[] = []
-    for await (const [sub, record] of this.opts.index.records(dir)) if (record.kind !== 'deleted' && !this.ignores(sub, record)) held.push(sub)
+    for await (const [sub, record] of this.opts.index.records(dir)) if (record.kind !== 'deleted' && !this.leftAlone(sub, record)) held.push(sub)
     for (const sub of held.reverse()) {
       const found = await scanPath(this.fs.root, sub).catch(() => null)
       if (found?.type !== 'error') await this.publishOne(sub, found)
@@ -168,7 +171,7 @@ export class LocalSide {
     if (record.ino === ino) return
     await this.publisher.commit() // records() reads what is flushed
     for await (const { path, disk, record: sub } of scanDiff(scanDirectory(this.fs.root, dir, this.rules, this.scanSignal), this.opts.index.records(dir))) {
-      if (disk === null && this.ignores(path, sub)) continue
+      if (disk === null && this.leftAlone(path, sub)) continue
       await this.publishOne(path, disk, sub)
     }
     this.opts.index.put(dir, { ...record, ino }, record)
@@ -178,6 +181,13 @@ export class LocalSide {
   // published) is left alone: gone from here, it must not be deleted on peers.
   private ignores(p: string, record: IndexRecord | null): boolean {
     return this.rules.isIgnored(p, record?.kind === 'directory')
+  }
+
+  // A path missing from the disk that is not a deletion: one the ignore rules
+  // cover, or one this device does not keep. A file made by hand at a path not
+  // kept is still published (a real local change); its removal later is not.
+  private leftAlone(p: string, record: IndexRecord | null): boolean {
+    return this.ignores(p, record) || this.opts.keeps?.(p) === false
   }
 
   // What the path's local change is (published, or kept back in receive-only mode), null for none.

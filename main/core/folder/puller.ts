@@ -8,7 +8,8 @@
 // applied, the watermark stays and the pull fails, to be tried again. A path
 // whose bytes a peer cannot serve or that cannot be verified is skipped: the
 // rest is applied, the watermark stays before it, and the pull returns it as
-// unapplied, for the folder to report and try again later.
+// unapplied, for the folder to report and try again later. A path this
+// device does not keep (selective sync) is passed by: it stays absent here.
 import type Hyperdrive from 'hyperdrive'
 import type { DriveEntryValue } from 'hyperdrive'
 import type { DiffNode } from 'hyperbee'
@@ -33,6 +34,9 @@ export interface PullContext {
   applier: Applier
   publisher: Publisher
   index: LocalIndex
+  // Paths this device does not keep (selective sync) are skipped: they get no
+  // record, so their absence here is never read as a deletion.
+  keeps(path: string): boolean
   activity(kind: FolderActivity['kind'], path: string, message: string): void
   onprogress(progress: Progress | null): void
 }
@@ -52,7 +56,7 @@ export async function pullWriter(ctx: PullContext, writer: string, drive: Hyperd
   // for them one round trip at a time. (A drive's version is 1 before it has a block.)
   const end = Math.min(to, drive.core.length)
   if (from < end) await drive.core.download({ start: from, end }).done()
-  const changes = await changedPaths(writer, drive, from)
+  const changes = (await changedPaths(writer, drive, from)).filter((c) => ctx.keeps(c.path))
   const pull: Pull = { ctx, drive, progress: new Progress(changes.length, changes.reduce((sum, c) => sum + c.size, 0)), failed: [], unapplied: [] }
   ctx.onprogress(pull.progress)
   const later: Change[] = []

@@ -25,6 +25,10 @@ import type { Progress } from './progress'
 import { PullRetry } from './pull-retry'
 import { PullStopped, pullWriter } from './puller'
 import { FolderStatus } from './folder-status'
+import { checkHeldElsewhere, localFilesAt, removeEmptyDirs, removeLocal } from './free-space'
+import type { Candidate } from './merge'
+import { decides, keeps, withFreed, withKept } from './selection'
+import { compareVectors } from './version-vector'
 import { RootGuard, RootMissing } from './root-guard'
 import { ScanStopped, scanPath } from './scanner'
 import { TaskQueue } from './task-queue'
@@ -160,7 +164,7 @@ export class SharedFolder extends ReadyResource {
     const totals = this.index.totals
     const { id, name, topic, path, mode } = this.config
     return {
-      ...{ id, name, topic, path, mode, state: this.status.state, progress: this.progressSnapshot() },
+      ...{ id, name, topic, path, mode, selection: this.config.selection, state: this.status.state, progress: this.progressSnapshot() },
       ...{ files: totals.files, bytes: totals.bytes, conflicts: totals.conflicts },
       ...{ writers: this.drives.writers().length, localChanges: this.localChanges, lastError: this.status.lastError },
       unapplied: this.status.shownUnapplied()
@@ -222,6 +226,64 @@ export class SharedFolder extends ReadyResource {
     return this.local
   }
 
+  // Selective sync (see selection): whether this device keeps the path on its disk.
+  keeps(p: string): boolean {
+    return keeps(this.config.selection, p)
+  }
+
+  // Whether this device's disk holds the current version (`winner`) of the path.
+  async holdsLocally(p: string, winner: Candidate): Promise<boolean> {
+    if (this.config.path === null) return false
+    const record = await this.index.get(p)
+    if (record === null || record.kind !== winner.meta.kind) return false
+    const order = compareVectors(record.vv, winner.meta.vv)
+    return record.kind === 'directory' || order === 'equal' || order === 'after'
+  }
+
+  // Keeps the path here from now on. What it holds is not in the index (a
+  // pull passed it by), so every writer is merged again from its start: paths
+  // already applied come out unchanged, the newly kept ones are written.
+  // Costs a walk over every writer's entries, once.
+  async keep(p: string): Promise<void> {
+    const before = this.config.selection
+    this.config = { ...this.config, selection: withKept(before, p) }
+    if (decides(before, p)) return
+    await this.queue.push(async () => {
+      for (const writer of this.drives.writers()) this.index.setWatermark(writer, 0)
+      await (this.local?.publisher.commit() ?? this.index.flush()) // a restart before the pull still pulls what is now kept
+    })
+    for (const writer of this.drives.writers()) this.schedulePull(writer)
+  }
+
+  // Frees the space the path takes here (see free-space); throws LAST_COPY
+  // and changes nothing unless another online device holds each file it
+  // removes. The selection changes, and is saved (`save`), before the first
+  // removal: neither a scan nor a pull, nor a start after a crash, reads what
+  // goes as a deletion or takes it for a kept path already here.
+  async free(p: string, save: (config: FolderConfig) => Promise<void>): Promise<void> {
+    const local = this.local
+    if (local === null) throw new HyperfoldError('FOLDER_NOT_LOCAL', `${this.config.name} is not synced to a folder on this device, or it is paused.`)
+    const ctx = { folderId: this.config.id, fs: local.fs, drives: this.drives, index: this.index, content: this.content, sources: () => this.opts.chunkSources() }
+    const files = await this.queue.run(async () => {
+      await local.publisher.commit() // the index walk reads what is flushed
+      return localFilesAt(ctx, p)
+    })
+    await checkHeldElsewhere(ctx, files) // outside the queue: it moves the files' bytes; checked again below
+    await this.queue.run(async () => {
+      const config = { ...this.config, selection: withFreed(this.config.selection, p) }
+      await save(config)
+      this.config = config
+      try {
+        await removeLocal(ctx, files)
+        await local.publisher.commit()
+        await removeEmptyDirs(ctx, p)
+      } finally {
+        await local.publisher.commit()
+      }
+    })
+    this.emitSoon()
+  }
+
   async addWriter(writer: string): Promise<void> {
     const drive = await this.drives.addWriter(writer)
     if (drive === null) return
@@ -239,6 +301,7 @@ export class SharedFolder extends ReadyResource {
     this.guard = guard
     this.local = await LocalSide.start({
       ...{ root, deviceId: this.opts.deviceId, drives: this.drives, index: this.index, receiveOnly: this.config.mode === 'receive-only', guard },
+      keeps: (p) => this.keeps(p),
       ...{ content: this.content, store: this.chunks, history: () => this.config.history },
       signal,
       onbatch: (paths) => {
@@ -442,6 +505,7 @@ export class SharedFolder extends ReadyResource {
     if (to <= from) return
     const ctx = {
       ...{ applier: local.applier, publisher: local.publisher, index: this.index },
+      keeps: (p: string) => this.keeps(p),
       activity: (kind: FolderActivity['kind'], p: string, message: string) => this.activity(kind, p, message),
       onprogress: (progress: Progress | null) => {
         this.progress = progress

@@ -7,7 +7,7 @@ const peer: Peer = { deviceId: 'd1', name: 'laptop', topics: ['t1'], address: '1
 
 function folder(state: Folder['state'], extra: Partial<Folder> = {}): Folder {
   return {
-    id: 'f1', name: 'Photos', topic: 't1', path: '/home/me/Photos', mode: 'send-receive', history: { retention: 'staggered', own: true },
+    id: 'f1', name: 'Photos', topic: 't1', path: '/home/me/Photos', mode: 'send-receive', history: { retention: 'staggered', own: true }, selection: { everything: true, only: [], except: [] },
     state, progress: null, files: 12, bytes: 1, sharedBy: [], writers: 1, conflicts: 0, localChanges: 0, lastError: null, unapplied: [], ...extra
   }
 }

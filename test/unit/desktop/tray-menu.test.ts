@@ -5,7 +5,7 @@ import { trayState } from '../../../main/electron/tray-state'
 
 function folder(name: string, state: FolderState, where: string | null): Folder {
   return {
-    id: name, name, topic: 't1', path: where, mode: 'send-receive', history: { retention: 'staggered', own: true }, state,
+    id: name, name, topic: 't1', path: where, mode: 'send-receive', history: { retention: 'staggered', own: true }, selection: { everything: true, only: [], except: [] }, state,
     progress: null, files: 1, bytes: 1, sharedBy: [], writers: 1, conflicts: 0, localChanges: 0, lastError: null, unapplied: []
   }
 }

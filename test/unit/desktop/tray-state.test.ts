@@ -12,7 +12,7 @@ function folder(name: string, state: FolderState, extra: Partial<Folder> = {}): 
     topic: 't1',
     path: `/home/me/${name}`,
     mode: 'send-receive',
-    history: { retention: 'staggered', own: true },
+    history: { retention: 'staggered', own: true }, selection: { everything: true, only: [], except: [] },
     state,
     progress: null,
     files: 10,
