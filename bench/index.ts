@@ -15,6 +15,7 @@ import * as scenarios from './scenarios'
 import { delta } from './scenarios-delta'
 import { offlineHistory, swarm } from './scenarios-trio'
 import { stream } from './scenarios-stream'
+import { selective } from './scenarios-selective'
 import { killAllNow, stopAll } from './lib/children'
 import { sleep } from './lib/time'
 import { type DataSet, freeBytes, makeBigFile, makeManyFiles } from './lib/data'
@@ -91,6 +92,11 @@ async function main(opts: Options): Promise<void> {
     log(`scenario 12: a peer's ${formatBytes(sizes.deltaFileBytes)} file read by range, not synced: first byte, 1 MiB at the middle`)
     const hyperfold = products[0] as HyperfoldProduct
     Object.assign(results[hyperfold.name]!, { stream: await inScratch(hyperfold, 'stream', (dir) => stream(hyperfold, dir, sizes)) })
+  }
+  if (has('selective')) {
+    log(`scenario 13: one 10 MiB subfolder of a folder with a ${formatBytes(sizes.deltaFileBytes)} file, synced alone`)
+    const hyperfold = products[0] as HyperfoldProduct
+    Object.assign(results[hyperfold.name]!, { selective: await inScratch(hyperfold, 'selective', (dir) => selective(hyperfold, dir, sizes)) })
   }
   for (const product of products) await product.close()
 

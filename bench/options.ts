@@ -1,7 +1,7 @@
 // Command-line options and the sizes of each scenario.
 import path from 'path'
 
-export const SCENARIOS = ['big-file', 'many-files', 'edit', 'join', 'rescan', 'delta-edit', 'delta-insert', 'rename-copy', 'swarm', 'offline-history', 'stream'] as const
+export const SCENARIOS = ['big-file', 'many-files', 'edit', 'join', 'rescan', 'delta-edit', 'delta-insert', 'rename-copy', 'swarm', 'offline-history', 'stream', 'selective'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 export interface Sizes {

@@ -363,15 +363,24 @@ function withinBounds(folderId: string, ref: ChunkRef): boolean {
   )
 }
 
+// One wait per stream, however many answers are held up behind it (up to
+// MAX_SERVING per channel, a channel per topic): a listener each would pile up.
+const draining = new WeakMap<SecureStream, Promise<void>>()
+
 function drained(conn: SecureStream): Promise<void> {
   if (conn.destroyed) return Promise.resolve()
-  return new Promise((resolve) => {
+  let wait = draining.get(conn)
+  if (wait !== undefined) return wait
+  wait = new Promise<void>((resolve) => {
     const done = () => {
       conn.off('drain', done)
       conn.off('close', done)
+      draining.delete(conn)
       resolve()
     }
     conn.on('drain', done)
     conn.on('close', done)
   })
+  draining.set(conn, wait)
+  return wait
 }
