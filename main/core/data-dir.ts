@@ -2,6 +2,7 @@
 // per data dir: a lock file with the owner's pid refuses a second one. Written
 // by hand because the lock must name the running pid for the error message and
 // clear itself when that process is gone (crash, kill -9).
+import { readFileSync } from 'fs'
 import fs from 'fs/promises'
 import path from 'path'
 import { HyperfoldError } from '../../contract/errors'
@@ -54,7 +55,7 @@ export class DataDir {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw notWritable(this.path, err)
       }
       const owner = Number.parseInt((await fs.readFile(file, 'utf8').catch(() => '')).trim(), 10)
-      if (isAlive(owner)) {
+      if (await stillAlive(owner)) {
         throw new HyperfoldError(
           'DATA_DIR_LOCKED',
           `Another Hyperfold node (pid ${owner}) is already running on ${this.path}.`
@@ -77,13 +78,37 @@ export function dataDirError(err: unknown, dir: string): HyperfoldError | null {
 
 const WRITE_FAILURES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'])
 
+// A node killed a moment ago (its launcher killed with -9, which it follows
+// on its next turn) may still be going: a restart waits for it a little
+// before it says another node runs here.
+const GOING_AWAY_MS = 3_000
+
+async function stillAlive(pid: number): Promise<boolean> {
+  for (const deadline = Date.now() + GOING_AWAY_MS; isAlive(pid); ) {
+    if (Date.now() >= deadline) return true
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return false
+}
+
 function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false
   try {
     process.kill(pid, 0)
-    return true
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  return !isZombie(pid)
+}
+
+// A process that died and was handed to an init that never collects it (as
+// in some containers) still answers signal 0; on Linux its state says so.
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
+  } catch {
+    return false
   }
 }
 

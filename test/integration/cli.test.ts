@@ -78,7 +78,7 @@ describe('the hyperfold CLI against serve processes', () => {
     const first = await startServe(env, dir)
     await cliJson(['--data-dir', dir, 'topic', 'join', 'a long and private phrase for this one test'])
     expect(await first.stop()).toBe(0)
-    expect((await fs.readdir(dir)).sort()).toEqual(['corestore', 'device.json', 'state.json'])
+    expect((await fs.readdir(dir)).sort()).toEqual(['corestore', 'device.json', 'index', 'state.json'])
 
     await startServe(env, dir)
     const status = await cliJson<NodeStatus>(['--data-dir', dir, 'status'])

@@ -1,21 +1,21 @@
-// The files this device serves chunks from, kept open for a moment. A peer
-// fetching a 1 GiB file asks for 16,000 chunks of it, a few at a time: an
-// open, an fstat and a close around every read cost more than the read, and
-// on the serving device they were most of the main thread's work.
+// The files this device serves chunks from, kept open while peers read them.
+// A peer fetching a 1 GiB file asks for 16,000 chunks of it, many at a time:
+// an open, an fstat and a close around every read cost more than the read,
+// and on the serving device they were most of the main thread's work.
 //
-// A file replaced while open still answers from the old bytes: every chunk
-// read here is checked against its hash by the caller, which asks again with
-// `fresh` when it does not match. Files not read for IDLE_MS are closed, so a
-// folder on a removable disk is not held open.
+// A file is closed as soon as no read uses it, after one turn of the event
+// loop in which the next request usually arrives: nothing stays open once
+// peers stop asking, so a folder on a removable disk can be unmounted right
+// after a sync. A file replaced while open still answers from the old bytes:
+// every chunk read here is checked against its hash by the caller, which asks
+// again with `fresh` when it does not match.
 import { readFull, io } from './disk-io'
 import type { FolderFs } from './folder-fs'
 
 const MAX_OPEN = 16
-const IDLE_MS = 2_000
 
 interface OpenFile {
   fd: Promise<number | null>
-  usedAt: number
   reading: number
   dropped: boolean
 }
@@ -23,12 +23,11 @@ interface OpenFile {
 export class ServedFiles {
   private fs: FolderFs | null = null
   private readonly files = new Map<string, OpenFile>()
-  private timer: NodeJS.Timeout | null = null
 
   // `size` bytes at `offset` of the file at `path` in `fs`, or null when it is
   // not there or too short. `fresh` opens the file again (a read did not match).
   async read(fs: FolderFs, path: string, offset: number, size: number, fresh = false): Promise<Buffer | null> {
-    if (fs !== this.fs) this.closeAll() // the folder's local side restarted: its paths may lead elsewhere now
+    if (fs !== this.fs) this.close() // the folder's local side restarted: its paths may lead elsewhere now
     this.fs = fs
     if (fresh) this.drop(path)
     const file = this.open(fs, path)
@@ -42,12 +41,13 @@ export class ServedFiles {
       return got === size ? buffer : null
     } finally {
       file.reading--
-      if (file.dropped && file.reading === 0) closeFd(file)
+      if (file.reading === 0 && file.dropped) closeFd(file)
+      else if (file.reading === 0) setImmediate(() => this.idle(path, file))
     }
   }
 
   close(): void {
-    this.closeAll()
+    for (const path of [...this.files.keys()]) this.drop(path)
   }
 
   private failed(path: string, file: OpenFile): null {
@@ -57,40 +57,27 @@ export class ServedFiles {
 
   private open(fs: FolderFs, path: string): OpenFile {
     const found = this.files.get(path)
-    if (found !== undefined) {
-      found.usedAt = Date.now()
-      return found
-    }
+    if (found !== undefined) return found
     if (this.files.size >= MAX_OPEN) this.drop(this.files.keys().next().value!)
     const fd = fs.openFile(path).then(
       (opened) => opened.fd,
       () => null
     )
-    const file = { fd, usedAt: Date.now(), reading: 0, dropped: false }
+    const file = { fd, reading: 0, dropped: false }
     this.files.set(path, file)
-    this.timer ??= setInterval(() => this.closeIdle(), IDLE_MS).unref()
     return file
   }
 
-  private closeIdle(): void {
-    const now = Date.now()
-    for (const [path, file] of this.files) if (now - file.usedAt >= IDLE_MS) this.drop(path, file)
+  private idle(path: string, file: OpenFile): void {
+    if (file.reading === 0) this.drop(path, file)
   }
 
   // An fd is closed once no read uses it: closed under a read, its number could go to another file.
   private drop(path: string, file = this.files.get(path)): void {
-    if (file === undefined || this.files.get(path) !== file) return
-    this.files.delete(path)
+    if (file === undefined || file.dropped) return
+    if (this.files.get(path) === file) this.files.delete(path)
     file.dropped = true
     if (file.reading === 0) closeFd(file)
-    if (this.files.size === 0 && this.timer !== null) {
-      clearInterval(this.timer)
-      this.timer = null
-    }
-  }
-
-  private closeAll(): void {
-    for (const path of [...this.files.keys()]) this.drop(path)
   }
 }
 
