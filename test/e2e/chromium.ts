@@ -26,6 +26,15 @@ export function chromiumUnavailable(): { reason: string; fatal: boolean } | null
   }
 }
 
+// Run at the start of each e2e test: skips it where Chromium is missing, fails it so in CI.
+export function requireChromium(ctx: { skip(note?: string): void }): void {
+  const unavailable = chromiumUnavailable()
+  if (unavailable?.fatal) throw new Error(unavailable.reason)
+  if (unavailable === null) return
+  console.warn(`e2e skipped: ${unavailable.reason}`) // the default reporter does not print skip notes
+  ctx.skip(unavailable.reason)
+}
+
 // Each launch gets a fresh temporary profile from Playwright, removed on close.
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS })

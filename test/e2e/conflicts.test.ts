@@ -7,7 +7,7 @@ import { expect, onTestFinished, test } from 'vitest'
 import { TestEnv } from '../helpers/env'
 import { cliJson, startServe, waitUntil } from '../helpers/cli'
 import type { Conflict, JoinedTopic, NodeStatus } from '../../contract'
-import { chromiumUnavailable, launchChromium } from './chromium'
+import { launchChromium, requireChromium } from './chromium'
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, 'screenshots')
 const ORIGINAL = 'Shopping\n- bread\n- milk\n- eggs\n- apples\n'
@@ -15,12 +15,7 @@ const EDIT_A = 'Shopping\n- bread\n- oat milk\n- eggs\n- apples\n- coffee\n'
 const EDIT_B = 'Shopping\n- bread\n- milk\n- apples\n- cheese\n'
 
 test('the conflict view shows both versions of a text file side by side and keeps one of them on every device', async (ctx) => {
-  const unavailable = chromiumUnavailable()
-  if (unavailable?.fatal) throw new Error(unavailable.reason)
-  if (unavailable) {
-    console.warn(`e2e skipped: ${unavailable.reason}`)
-    ctx.skip(unavailable.reason)
-  }
+  requireChromium(ctx)
 
   const env = await TestEnv.create()
   onTestFinished(() => env.close())

@@ -2,15 +2,10 @@ import { expect, onTestFinished, test } from 'vitest'
 import { formatJoinLink } from '../../contract/join-link'
 import { TestEnv } from '../helpers/env'
 import { startServe } from '../helpers/cli'
-import { chromiumUnavailable, launchChromium } from './chromium'
+import { launchChromium, requireChromium } from './chromium'
 
 test('a join link pasted into the join form fills in the keyphrase and label, and joins only when the user presses Join', async (ctx) => {
-  const unavailable = chromiumUnavailable()
-  if (unavailable?.fatal) throw new Error(unavailable.reason)
-  if (unavailable) {
-    console.warn(`e2e skipped: ${unavailable.reason}`)
-    ctx.skip(unavailable.reason)
-  }
+  requireChromium(ctx)
 
   const env = await TestEnv.create()
   onTestFinished(() => env.close())

@@ -9,17 +9,12 @@ import type { Browser, Page } from 'playwright-core'
 import { TestEnv } from '../helpers/env'
 import { cliJson, startServe } from '../helpers/cli'
 import type { JoinedTopic } from '../../contract'
-import { chromiumUnavailable, launchChromium } from './chromium'
+import { launchChromium, requireChromium } from './chromium'
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, 'screenshots')
 
 test("a peer's image, video and text preview in the folder browser without syncing the folder", async (ctx) => {
-  const unavailable = chromiumUnavailable()
-  if (unavailable?.fatal) throw new Error(unavailable.reason)
-  if (unavailable) {
-    console.warn(`e2e skipped: ${unavailable.reason}`)
-    ctx.skip(unavailable.reason)
-  }
+  requireChromium(ctx)
 
   const env = await TestEnv.create()
   onTestFinished(() => env.close())

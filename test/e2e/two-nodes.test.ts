@@ -4,7 +4,7 @@ import { expect, onTestFinished, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { TestEnv } from '../helpers/env'
 import { startServe } from '../helpers/cli'
-import { chromiumUnavailable, launchChromium } from './chromium'
+import { launchChromium, requireChromium } from './chromium'
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-output/screenshots')
 
@@ -19,12 +19,7 @@ async function nameDevice(page: Page, name: string): Promise<void> {
 }
 
 test('two people on two nodes: one creates a topic, the other joins by keyphrase, each sees the other by name; one shares a folder, the other syncs, browses it and opens a file\'s history', async (ctx) => {
-  const unavailable = chromiumUnavailable()
-  if (unavailable?.fatal) throw new Error(unavailable.reason)
-  if (unavailable) {
-    console.warn(`e2e skipped: ${unavailable.reason}`) // the default reporter does not print skip notes
-    ctx.skip(unavailable.reason)
-  }
+  requireChromium(ctx)
 
   const env = await TestEnv.create()
   onTestFinished(() => env.close())
