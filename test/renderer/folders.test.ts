@@ -90,7 +90,10 @@ describe('folders of a topic: cards, sharing, syncing, pause, resume, remove', (
     await fireEvent.click(await within(card).findByRole('button', { name: 'Pause' }))
     await within(card).findByText('Paused')
     await fs.rm(dir, { recursive: true, force: true })
-    await fireEvent.click(within(card).getByRole('button', { name: 'Resume' }))
+    // The badge can say Paused before the pause call has answered; until then the button is disabled.
+    const resume = within(card).getByRole('button', { name: 'Resume' }) as HTMLButtonElement
+    await waitFor(() => expect(resume.disabled).toBe(false))
+    await fireEvent.click(resume)
     expect(await within(card).findByText('Error')).toBeTruthy()
     expect(within(card).getByText(/is missing or not mounted/).textContent).toBe(
       `Problem: ${dir} is missing or not mounted (no .hyperfold marker in it); it stays untouched until it is back.`
