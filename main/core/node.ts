@@ -347,10 +347,7 @@ export class HyperfoldNode extends ReadyResource {
       if (![...session.channels.values()].some((channel) => channel.proven)) break
       return this.attachLane(conn, session, stream)
     }
-    const refused = { address: laneAddress(stream), deviceId: deviceIdOf(stream.remotePublicKey), reason: 'it opened a direct connection without proving it knows the keyphrase' }
-    this.log(`refused peer ${refused.deviceId} at ${refused.address}: ${refused.reason}`)
-    this.emitEvent('peer.refused', refused)
-    stream.destroy()
+    this.refuseAt(stream, laneAddress(stream), 'it opened a direct connection without proving it knows the keyphrase')
   }
 
   private attachLane(conn: SwarmConnection, session: Session, stream: NoiseSecretStream): void {
@@ -386,14 +383,15 @@ export class HyperfoldNode extends ReadyResource {
 
   private refuse(conn: SwarmConnection, reason: string): void {
     const raw = conn.rawStream
-    const refused = {
-      address: raw ? `${raw.remoteHost}:${raw.remotePort}` : 'unknown',
-      deviceId: deviceIdOf(conn.remotePublicKey),
-      reason
-    }
+    this.refuseAt(conn, raw ? `${raw.remoteHost}:${raw.remotePort}` : 'unknown', reason)
+  }
+
+  // A Hyperswarm connection or a fast lane: said once, in the log and as an event, then hung up.
+  private refuseAt(stream: { remotePublicKey: Buffer; destroy(): void }, address: string, reason: string): void {
+    const refused = { address, deviceId: deviceIdOf(stream.remotePublicKey), reason }
     this.log(`refused peer ${refused.deviceId} at ${refused.address}: ${reason}`)
     this.emitEvent('peer.refused', refused)
-    conn.destroy()
+    stream.destroy()
   }
 
   private live(): { identity: Identity; state: NodeState; network: Network } {

@@ -3,13 +3,12 @@
 // the other node as an ordinary edit.
 import fs from 'fs/promises'
 import path from 'path'
-import { expect, onTestFinished, test } from 'vitest'
-import { TestEnv } from '../helpers/env'
-import { cliJson, startServe, waitUntil } from '../helpers/cli'
+import { expect, test } from 'vitest'
+import { cliJson, waitUntil } from '../helpers/cli'
 import type { Conflict, JoinedTopic, NodeStatus } from '../../contract'
-import { launchChromium, requireChromium } from './chromium'
+import { requireChromium } from './chromium'
+import { SCREENSHOTS, twoServesAndChromium } from './two-serves'
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, 'screenshots')
 const ORIGINAL = 'Shopping\n- bread\n- milk\n- eggs\n- apples\n'
 const EDIT_A = 'Shopping\n- bread\n- oat milk\n- eggs\n- apples\n- coffee\n'
 const EDIT_B = 'Shopping\n- bread\n- milk\n- apples\n- cheese\n'
@@ -17,13 +16,7 @@ const EDIT_B = 'Shopping\n- bread\n- milk\n- apples\n- cheese\n'
 test('the conflict view shows both versions of a text file side by side and keeps one of them on every device', async (ctx) => {
   requireChromium(ctx)
 
-  const env = await TestEnv.create()
-  onTestFinished(() => env.close())
-  const [dirA, dirB] = await Promise.all([env.tmpDir(), env.tmpDir()])
-  const [, nodeB] = await Promise.all([startServe(env, dirA), startServe(env, dirB)])
-  const browser = await launchChromium()
-  env.defer(() => browser.close())
-  await fs.mkdir(SCREENSHOTS, { recursive: true })
+  const { env, dirA, dirB, nodeB, browser } = await twoServesAndChromium()
 
   const [rootA, rootB] = [path.join(await env.tmpDir(), 'Lists'), path.join(await env.tmpDir(), 'Lists')]
   await fs.mkdir(rootA, { recursive: true })

@@ -4,25 +4,18 @@
 // recorded as WebM through MediaRecorder): there is no ffmpeg here.
 import fs from 'fs/promises'
 import path from 'path'
-import { expect, onTestFinished, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { TestEnv } from '../helpers/env'
-import { cliJson, startServe } from '../helpers/cli'
+import { cliJson } from '../helpers/cli'
 import type { JoinedTopic } from '../../contract'
-import { launchChromium, requireChromium } from './chromium'
+import { requireChromium } from './chromium'
+import { SCREENSHOTS, twoServesAndChromium } from './two-serves'
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, 'screenshots')
 
 test("a peer's image, video and text preview in the folder browser without syncing the folder", async (ctx) => {
   requireChromium(ctx)
 
-  const env = await TestEnv.create()
-  onTestFinished(() => env.close())
-  const [dirA, dirB] = await Promise.all([env.tmpDir(), env.tmpDir()])
-  const [, nodeB] = await Promise.all([startServe(env, dirA), startServe(env, dirB)])
-  const browser = await launchChromium()
-  env.defer(() => browser.close())
-  await fs.mkdir(SCREENSHOTS, { recursive: true })
+  const { env, dirA, dirB, nodeB, browser } = await twoServesAndChromium()
 
   const media = await makeMedia(browser)
   const root = path.join(await env.tmpDir('hf-e2e-a-'), 'Clips')
