@@ -141,7 +141,8 @@ function rawRequest(head: string, body: Buffer): Promise<RawReply> {
     socket.on('data', (chunk: Buffer) => chunks.push(chunk))
     socket.on('error', () => undefined) // a reset after the answer: what was read is the answer
     socket.on('close', () => {
-      const reply = Buffer.concat(chunks).toString('latin1')
+      // Headers are ASCII; the body is UTF-8 JSON, so one UTF-8 decode reads both.
+      const reply = Buffer.concat(chunks).toString('utf8')
       const status = /^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1]
       resolve({ status: status === undefined ? null : Number(status), body: reply.slice(reply.indexOf('\r\n\r\n') + 4) })
     })
