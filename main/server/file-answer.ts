@@ -48,14 +48,15 @@ async function answer(request: Request, open: OpenFile | undefined, opts: FileAn
     return json(416, head ? null : { ok: false, error: error.toJSON() }, { 'content-range': `bytes */${file.size}` })
   }
   const ancestors = opts.frameAncestors === null ? [] : [`frame-ancestors ${opts.frameAncestors}`]
+  const policy = (media.preview === 'pdf' ? ancestors : [SANDBOX, ...ancestors]).join('; ')
   const headers = new Headers({
     'content-type': media.type,
     'accept-ranges': 'bytes',
     'content-disposition': `${media.preview === null ? 'attachment' : 'inline'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
     'x-content-type-options': 'nosniff',
-    'content-security-policy': (media.preview === 'pdf' ? ancestors : [SANDBOX, ...ancestors]).join('; '),
     'cache-control': 'no-store'
   })
+  if (policy !== '') headers.set('content-security-policy', policy)
   const range = answer.kind === 'partial' ? answer.range : undefined
   const length = range === undefined ? file.size : range.end - range.start + 1
   if (range !== undefined) headers.set('content-range', contentRange(range, file.size))

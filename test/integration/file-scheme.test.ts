@@ -94,6 +94,7 @@ describe("the desktop file scheme reads a peer's file before syncing it", () => 
     expect(await html.text()).toBe('<script>alert(1)</script>')
     const pdf = await request('/paper.pdf')
     expect([pdf.headers.get('content-type'), pdf.headers.get('content-disposition')]).toEqual(['application/pdf', "inline; filename*=UTF-8''paper.pdf"])
+    expect(pdf.headers.get('content-security-policy')).toBeNull() // the viewer starts in no sandbox; only the app's window reaches the scheme
     expect(await pdf.text()).toBe('%PDF-1.4\n%%EOF\n')
   })
 
