@@ -42,6 +42,8 @@ export const ERROR_CODES = [
   'LAST_COPY',
   // A byte range that lies past the end of the file.
   'RANGE_NOT_SATISFIABLE',
+  // The OS's opener (xdg-open, open, start) is missing or refused the file `hyperfold open` wrote.
+  'OPEN_FAILED',
   'TIMEOUT',
   // The system failed an operation on a file for a reason none of the codes above names (EIO, EBUSY...).
   'DISK_ERROR',

@@ -19,9 +19,15 @@ export const TOKEN_PARAM = 'token'
 // bytes, whole or the Range asked for (declared as the contract's `streams.file`).
 export const FILE_PATH = '/api/file'
 
-// The file route's address for a file (the token travels in the page's cookie or a header).
-export function fileUrl(folder: string, path: string): string {
-  return `${FILE_PATH}?folder=${encodeURIComponent(folder)}&path=${encodeURIComponent(path)}`
+// The desktop app has no HTTP server: its window reads the same route through
+// this privileged scheme, answered in the main process (FILE_ORIGIN + FILE_PATH).
+export const FILE_SCHEME = 'hyperfold-file'
+export const FILE_ORIGIN = `${FILE_SCHEME}://node`
+
+// The file route's address for a file: relative to the page in a browser (the
+// token travels in the page's cookie or a header), under FILE_ORIGIN on the desktop.
+export function fileUrl(folder: string, path: string, origin = ''): string {
+  return `${origin}${FILE_PATH}?folder=${encodeURIComponent(folder)}&path=${encodeURIComponent(path)}`
 }
 // Cookies are per host, not per port: each node names its own, so two nodes on one machine do not clash.
 export function tokenCookie(port: number): string {

@@ -6,6 +6,7 @@ import { HyperfoldError, escapeControls, showInput, toApiError } from '../../con
 import { type Bootstrap, parseBootstrap } from '../core/bootstrap'
 import { VERSION } from '../core/version'
 import { addContractCommands } from './contract-commands'
+import { addOpenCommand } from './open-command'
 import { addStreamCommands } from './stream-commands'
 import { defaultDataDir } from './data-dir-default'
 
@@ -81,6 +82,7 @@ program
 
 addContractCommands(program, () => ({ dataDir: dataDir(), json: json() }))
 addStreamCommands(program, dataDir)
+addOpenCommand(program, dataDir)
 
 try {
   await program.parseAsync(process.argv)

@@ -36,6 +36,16 @@ function headerValue(header: string, value: string): string {
 }
 
 async function streamNode(dir: string, target: string, headers: Record<string, string>): Promise<void> {
+  const body = await fetchStream(dir, target, headers)
+  if (body === null) return
+  // stdout stays open: the process ends it; a reader that went away (| head) just ends the copy.
+  await pipeline(body, process.stdout, { end: false }).catch((err: unknown) => {
+    if ((err as { code?: unknown }).code !== 'EPIPE') throw err
+  })
+}
+
+// The body of a stream of the node running on `dir`, or its error as the node named it.
+export async function fetchStream(dir: string, target: string, headers: Record<string, string> = {}): Promise<Readable | null> {
   const api = await readApiFile(dir)
   let res: Response
   try {
@@ -48,9 +58,5 @@ async function streamNode(dir: string, target: string, headers: Record<string, s
     if (outcome !== null && !outcome.ok) throw fromApiError(outcome.error)
     throw new HyperfoldError('INTERNAL', `The node answered HTTP ${res.status}.`)
   }
-  if (res.body === null) return
-  // stdout stays open: the process ends it; a reader that went away (| head) just ends the copy.
-  await pipeline(Readable.fromWeb(res.body as ReadableStream<Uint8Array>), process.stdout, { end: false }).catch((err: unknown) => {
-    if ((err as { code?: unknown }).code !== 'EPIPE') throw err
-  })
+  return res.body === null ? null : Readable.fromWeb(res.body as ReadableStream<Uint8Array>)
 }

@@ -3,7 +3,7 @@
 // closed. Thin on purpose: behaviour lives in main/core, and the security
 // settings live in modules that unit tests check without Electron.
 import path from 'path'
-import { BrowserWindow, Notification, app, dialog, ipcMain, screen, session, shell } from 'electron'
+import { BrowserWindow, Notification, app, dialog, ipcMain, protocol, screen, session, shell } from 'electron'
 import type { EventMessage, Folder } from '../../contract'
 import { toApiError } from '../../contract/errors'
 import { JOIN_SCHEME } from '../../contract/join-link'
@@ -11,6 +11,7 @@ import { createHandlers } from '../api/handlers'
 import { HyperfoldNode } from '../core/node'
 import { appEntry, isAppUrl } from './app-url'
 import { type ShellArgs, parseShellArgs } from './args'
+import { handleFileScheme, registerFileSchemePrivileges } from './file-scheme'
 import { hardenContents, hardenSession } from './harden'
 import { forwardEvents, registerCommands, registerShellSettings } from './ipc'
 import { JoinLinkInbox, joinLinkIn, registerJoinLinks } from './join-links'
@@ -104,6 +105,7 @@ async function run(args: ShellArgs): Promise<void> {
     node.onEvent(onNodeEvent),
     registerJoinLinks(ipcMain, joinLinks, isApp),
     registerCommands(ipcMain, handlers, isApp),
+    handleFileScheme(protocol, (folder, file) => node.folders.openFile(folder, file)),
     registerShellSettings(ipcMain, settings, isApp),
     registerShellActions(ipcMain, os, async () => handlers.folders({}), isApp),
     followStartOnLogin(app, settings),
@@ -146,6 +148,7 @@ try {
 // Electron's own profile goes inside the data dir: its default would be the data dir itself on some platforms.
 app.setPath('userData', path.join(args.dataDir, 'desktop'))
 app.on('web-contents-created', (_event, contents) => hardenContents(contents))
+registerFileSchemePrivileges(protocol)
 // macOS hands links over as an event, possibly before the app is ready.
 app.on('open-url', (event, url) => {
   event.preventDefault()

@@ -94,6 +94,9 @@ describe('the desktop window is locked down', () => {
     expect(directives.get('style-src')).toEqual(["'self'"])
     expect(directives.get('object-src')).toEqual(["'none'"])
     expect(directives.get('base-uri')).toEqual(["'none'"])
+    // A folder's files reach the desktop page through the app's file scheme: as images, media, a PDF's frame and fetched text only.
+    for (const name of ['img-src', 'media-src', 'frame-src', 'connect-src']) expect(directives.get(name)).toContain('hyperfold-file:')
+    for (const name of ['script-src', 'style-src', 'default-src', 'object-src']) expect(directives.get(name)).not.toContain('hyperfold-file:')
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
   })
 })

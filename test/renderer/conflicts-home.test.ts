@@ -11,6 +11,7 @@ import { conflictedPair } from '../helpers/conflict'
 import { TestEnv } from '../helpers/env'
 import { writeTree } from '../helpers/folders'
 import { appFor } from './helpers/in-process'
+import { restoreFetch, routeFileScheme } from './helpers/file-scheme'
 
 describe('the home view and the conflict view', () => {
   let env: TestEnv
@@ -63,23 +64,39 @@ describe('the home view and the conflict view', () => {
 })
 
 describe('the conflict view in the desktop app', () => {
+  let env: TestEnv
+  beforeAll(async () => {
+    env = await TestEnv.create()
+  })
+  afterAll(async () => {
+    await env.close()
+  })
   afterEach(() => {
     delete window.hyperfold
+    restoreFetch()
   })
 
-  // The desktop app reaches its node over IPC, with no file route: no previews, no diff; the choice still works.
-  test('shows both versions by size and time, without a diff, and hands on the choice', async () => {
+  // The desktop app has no HTTP route: its page reads the node through the app's file scheme, answered by the same handler.
+  test('shows a line diff of both versions, read through the file scheme, and hands on the choice', async () => {
+    const node = await env.startNode()
+    await node.joinTopic('a long private phrase for the desktop conflict test', 'home')
+    const root = await env.tmpDir()
+    const copy = '/notes.sync-conflict-20260101-100000-abcd1234.md'
+    await writeTree(root, { 'notes.md': 'one\ntwo\nthree\n', [copy.slice(1)]: 'one\nTWO\nthree\n' })
+    const folder = await node.folders.share({ path: root, topic: 'home', name: 'Notes' })
     window.hyperfold = {} as HyperfoldBridge
+    routeFileScheme(node)
     const conflict: Conflict = {
-      ...{ original: '/notes.md', copy: '/notes.sync-conflict-20260101-100000-abcd1234.md', originalSize: 1200, originalMtime: '2026-01-01T11:00:00.000Z' },
-      ...{ copySize: 900, copyMtime: '2026-01-01T10:00:00.000Z', device: 'abcd1234', deviceName: 'laptop' }
+      ...{ original: '/notes.md', copy, originalSize: 14, originalMtime: '2026-01-01T11:00:00.000Z' },
+      ...{ copySize: 14, copyMtime: '2026-01-01T10:00:00.000Z', device: 'abcd1234', deviceName: 'laptop' }
     }
     const chosen: ConflictKeep[] = []
-    render(ConflictCompare, { props: { folderId: 'f1', conflict, onresolve: async (keep: ConflictKeep) => void chosen.push(keep) } })
+    render(ConflictCompare, { props: { folderId: folder.id, conflict, onresolve: async (keep: ConflictKeep) => void chosen.push(keep) } })
     expect(screen.getByText('Conflict copy from laptop')).toBeTruthy()
-    expect(screen.getByText(/^1\.2 KB · changed/)).toBeTruthy()
-    expect(screen.queryByRole('table')).toBeNull()
-    expect(screen.getByText(/previews are shown in the web UI/)).toBeTruthy()
+    expect(screen.getAllByText(/^14 B · changed/)).toHaveLength(2)
+    expect(await screen.findByText('1 line differs.')).toBeTruthy()
+    const diff = screen.getByRole('table', { name: 'Differences, line by line' })
+    expect(within(diff).getByText('TWO')).toBeTruthy()
     await fireEvent.click(screen.getByRole('button', { name: 'Keep both' }))
     expect(chosen).toEqual(['both'])
   })

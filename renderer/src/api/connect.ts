@@ -1,6 +1,6 @@
 // Picks the transport: the preload's bridge inside the desktop app, otherwise
 // the WebSocket of the headless node that served this page.
-import { TOKEN_PARAM, WS_PATH } from '../../../contract/wire'
+import { FILE_ORIGIN, TOKEN_PARAM, WS_PATH, fileUrl } from '../../../contract/wire'
 import { ApiClient } from './client'
 import { IpcTransport } from './ipc-transport'
 import { WebSocketTransport } from './ws-transport'
@@ -8,6 +8,12 @@ import { WebSocketTransport } from './ws-transport'
 export function connect(win: Window): ApiClient {
   if (win.hyperfold !== undefined) return new ApiClient(new IpcTransport(win.hyperfold))
   return new ApiClient(new WebSocketTransport(socketUrl(win.location.href)))
+}
+
+// Where the page reads a file's bytes (previews, text, diffs): the node's HTTP
+// route in a browser, the app's privileged file scheme on the desktop.
+export function fileAddress(win: Window, folder: string, path: string): string {
+  return fileUrl(folder, path, win.hyperfold === undefined ? '' : FILE_ORIGIN)
 }
 
 // The token comes in the page's address; it is sent on the socket too, because the

@@ -1,4 +1,4 @@
-// The start of a file as text, through the file route (web UI only): one
+// The start of a file as text, through the file route (the desktop app's file scheme or HTTP): one
 // range request, decoded as UTF-8.
 
 export interface FileText {

@@ -103,6 +103,15 @@ export class FolderStore {
     return this.#apply(this.#client.call('restore', { folder: folderId, path, version }))
   }
 
+  // Selective sync: the path is fetched and kept here from now on, or its space freed (LAST_COPY while no online device holds it).
+  keep(folderId: string, path: string): Promise<Folder> {
+    return this.#apply(this.#client.call('keep', { folder: folderId, path }))
+  }
+
+  free(folderId: string, path: string): Promise<Folder> {
+    return this.#apply(this.#client.call('free', { folder: folderId, path }))
+  }
+
   ls(folderId: string, dir: string): Promise<FileEntry[]> {
     return this.#client.call('ls', { folder: folderId, path: dir })
   }
