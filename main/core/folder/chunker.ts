@@ -55,39 +55,58 @@ export function cutPoints(data: Uint8Array): number[] {
 // its own (the caller may keep them). The same chunks as cutPoints over the
 // same bytes: a cut is only looked for once CHUNK_MAX bytes are at hand, or
 // the file has ended.
+// The next slab is read while this one is cut and hashed: on a file that is
+// not in the page cache the disk and the CPU then work at the same time.
+// Each slab keeps CHUNK_MAX bytes in front for what the one before left uncut.
 // `size` is what the caller expects the file to hold: a small file then gets
 // a small slab (allocating 5 MiB for each of ten thousand small files costs
 // more than reading them), which grows if the file turns out longer.
 export async function* chunkFile(fd: number, opts: { signal?: AbortSignal; size?: number } = {}): AsyncGenerator<FileChunk> {
   const { signal, size: expected } = opts
-  let slab = Buffer.allocUnsafe(expected !== undefined && expected < SLAB_BYTES ? expected + 1 : SLAB_BYTES + CHUNK_MAX)
-  let filled = 0 // bytes of the slab read and not yet chunked, from 0
+  let readBytes = expected !== undefined && expected < SLAB_BYTES ? expected + 1 : SLAB_BYTES
   let position = 0 // file offset of the next read
-  let offset = 0 // file offset of slab[0]
-  let ended = false
-  for (;;) {
-    signal?.throwIfAborted()
-    if (!ended) {
-      if (filled === slab.length) slab = Buffer.concat([slab], SLAB_BYTES + CHUNK_MAX)
-      const read = await readFull(fd, slab, filled, slab.length - filled, position)
-      position += read
-      filled += read
-      ended = filled < slab.length
-    }
-    let start = 0
-    while (filled - start >= CHUNK_MAX || (ended && start < filled)) {
-      const size = chunkLength(slab, start, filled)
-      const bytes = Buffer.allocUnsafe(size)
-      slab.copy(bytes, 0, start, start + size)
-      const hash = chunkHash(bytes)
-      yield { hash, size, offset: offset + start, bytes }
+  const readInto = async (slab: Buffer): Promise<number> => {
+    const read = await readFull(fd, slab, CHUNK_MAX, readBytes, position)
+    position += read
+    return read
+  }
+  let slab: Buffer = Buffer.allocUnsafe(CHUNK_MAX + readBytes)
+  let spare: Buffer | null = null
+  let kept = 0 // bytes left uncut by the previous slab, just before slab[CHUNK_MAX]
+  let offset = 0 // file offset of slab[CHUNK_MAX - kept]
+  let ahead: Promise<number> | null = null
+  try {
+    let read = await readInto(slab)
+    for (;;) {
       signal?.throwIfAborted()
-      start += size
+      const ended = read < readBytes
+      if (!ended) {
+        readBytes = SLAB_BYTES // a file that outgrew its hint reads on in full slabs
+        if (spare?.length !== CHUNK_MAX + readBytes) spare = Buffer.allocUnsafe(CHUNK_MAX + readBytes)
+        ahead = readInto(spare)
+      }
+      const base = CHUNK_MAX - kept
+      const end = CHUNK_MAX + read
+      let start = base
+      while (end - start >= CHUNK_MAX || (ended && start < end)) {
+        const size = chunkLength(slab, start, end)
+        const bytes = Buffer.allocUnsafe(size)
+        slab.copy(bytes, 0, start, start + size)
+        yield { hash: chunkHash(bytes), size, offset: offset + start - base, bytes }
+        signal?.throwIfAborted()
+        start += size
+      }
+      if (ended) return
+      read = await ahead!
+      ahead = null
+      kept = end - start
+      slab.copy(spare!, CHUNK_MAX - kept, start, end)
+      offset += start - base
+      ;[slab, spare] = [spare!, slab]
     }
-    if (ended) return
-    slab.copy(slab, 0, start, filled)
-    offset += start
-    filled -= start
+  } finally {
+    // A read still running must end before the caller closes fd (its number could be reused).
+    await ahead?.catch(() => undefined)
   }
 }
 
