@@ -20,7 +20,7 @@ const EDIT_POLL_MS = 10
 const EDIT_TIMEOUT_MS = 120_000
 const EDIT_PAUSE_MS = 300
 // How long a synced pair is left alone before its idle RSS is read.
-const IDLE_MS = 5_000
+const IDLE_MS = 15_000
 
 export interface SyncFigures {
   files: number

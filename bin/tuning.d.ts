@@ -2,6 +2,7 @@
 export declare const MALLOC_ARENA_MAX: string
 export declare const MAX_SEMI_SPACE_MIB: number
 export declare const HEAP_GROWING_PERCENT: number
+export declare const OLD_SPACE_FLOOR_MIB: number
 export declare const V8_FLAGS: readonly string[]
 export declare function tunedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
 export declare function missingNodeFlags(execArgv: readonly string[], nodeOptions?: string): string[]

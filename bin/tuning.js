@@ -37,8 +37,23 @@ export const MAX_SEMI_SPACE_MIB = 4
 // better on memory (127 MiB) but cost 48 s of CPU.
 export const HEAP_GROWING_PERCENT = 30
 
+// The floor under the old space's limit. With a limit of 1.3 times a small
+// live heap, the Buffers of a big transfer (64 KiB a chunk, read, encrypted,
+// decrypted) reached it every few megabytes and each time cost a full
+// collection: 1 GiB A -> B took 13-17 s and 9-12 s of CPU on the sender;
+// with a 64 MiB floor, 9.6 s and 4.7 s (a 10,000-file sync: 27-28 -> 22 s;
+// 32 MiB did nothing; bench scenarios 1 and 2 on a quiet machine). It costs
+// 15-20 MiB of peak RSS on that sync, given back once the node is idle
+// (main/core/idle-collector.ts, hence --expose-gc).
+export const OLD_SPACE_FLOOR_MIB = 64
+
 // For a node command line, or Electron's js-flags switch.
-export const V8_FLAGS = [`--max-semi-space-size=${MAX_SEMI_SPACE_MIB}`, `--heap-growing-percent=${HEAP_GROWING_PERCENT}`]
+export const V8_FLAGS = [
+  `--max-semi-space-size=${MAX_SEMI_SPACE_MIB}`,
+  `--heap-growing-percent=${HEAP_GROWING_PERCENT}`,
+  `--initial-old-space-size=${OLD_SPACE_FLOOR_MIB}`,
+  '--expose-gc'
+]
 
 // Set in a relaunched serve: it never relaunches again, whatever it finds.
 const RELAUNCHED = 'HYPERFOLD_RELAUNCHED'

@@ -23,6 +23,7 @@ import { type JoinedTopicEntry, TopicRegistry, describeTopic } from './topic-reg
 import { VERSION } from './version'
 import { STORE_WRITE_BUFFER_BYTES } from './store-tuning'
 import { Folders } from './folders'
+import { IdleCollector } from './idle-collector'
 
 const ROUTINE_DISCONNECTS = new Set(['ECONNRESET', 'EPIPE'])
 
@@ -64,6 +65,7 @@ export class HyperfoldNode extends ReadyResource {
   private fastLane: FastLane | null = null
   private folderSet: Folders | null = null
   private statsTimer: NodeJS.Timeout | null = null
+  private readonly collector = new IdleCollector()
 
   constructor(opts: NodeOptions) {
     super()
@@ -128,6 +130,7 @@ export class HyperfoldNode extends ReadyResource {
   // Reverse order of _open; safe on a half-opened node.
   private async release(): Promise<void> {
     if (this.statsTimer !== null) clearInterval(this.statsTimer)
+    this.collector.close()
     for (const session of this.sessions.values()) clearTimeout(session.timer)
     await this.fastLane?.close()
     await this.network?.close()
@@ -400,6 +403,8 @@ export class HyperfoldNode extends ReadyResource {
   }
 
   private emitEvent<K extends EventName>(event: K, payload: EventPayload<K>): void {
+    // Folder events come with work (scans, pulls, progress); peer updates also come on a timer.
+    if (event.startsWith('folder.')) this.collector.activity()
     this.emit('event', { event, payload } satisfies EventMessage<K>)
   }
 

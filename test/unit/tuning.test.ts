@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { HEAP_GROWING_PERCENT, MALLOC_ARENA_MAX, V8_FLAGS, isServe, missingNodeFlags, relaunchNeeded, tunedEnv } from '../../bin/tuning.js'
+import { HEAP_GROWING_PERCENT, MALLOC_ARENA_MAX, OLD_SPACE_FLOOR_MIB, V8_FLAGS, isServe, missingNodeFlags, relaunchNeeded, tunedEnv } from '../../bin/tuning.js'
 
 describe('bin/tuning.js: what a serve process starts with', () => {
   test('isServe(args) finds the command after the global options and their values', () => {
@@ -14,8 +14,8 @@ describe('bin/tuning.js: what a serve process starts with', () => {
   test('missingNodeFlags(execArgv, NODE_OPTIONS) leaves out a flag given either way', () => {
     expect(missingNodeFlags([])).toEqual([...V8_FLAGS])
     const growing = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`
-    expect(missingNodeFlags(['--max-semi-space-size=8'])).toEqual([growing])
-    expect(missingNodeFlags(['--heap-growing-percent=50'], '--inspect --max_semi_space_size=2')).toEqual([])
+    expect(missingNodeFlags(['--max-semi-space-size=8'])).toEqual([growing, `--initial-old-space-size=${OLD_SPACE_FLOOR_MIB}`, '--expose-gc'])
+    expect(missingNodeFlags(['--heap-growing-percent=50', '--expose_gc'], '--inspect --max_semi_space_size=2 --initial-old-space-size=128')).toEqual([])
   })
 
   test('relaunchNeeded(env, execArgv, platform): only while a knob is missing, never twice, never on Windows', () => {
