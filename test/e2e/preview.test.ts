@@ -36,19 +36,19 @@ test("a peer's image, video and text preview in the folder browser without synci
   await card.getByRole('button', { name: 'Browse files' }).click()
   await page.getByRole('heading', { level: 1, name: 'Clips' }).waitFor()
 
-  await page.getByRole('button', { name: 'sunset.png' }).click()
+  await page.getByRole('button', { name: 'sunset.png', exact: true }).click()
   const image = page.getByRole('img', { name: 'Preview of sunset.png' })
   await image.waitFor()
   await page.waitForFunction("(() => { const img = document.querySelector('figure img'); return img !== null && img.complete && img.naturalWidth === 160 })()")
   await page.screenshot({ path: path.join(SCREENSHOTS, 'preview-image.png'), fullPage: true })
 
-  await page.getByRole('button', { name: 'clip.webm' }).click()
+  await page.getByRole('button', { name: 'clip.webm', exact: true }).click()
   await page.locator('figure video').waitFor()
   const played = await page.evaluate<{ canplay: boolean; at: number; width: number }>(PLAY_AND_SEEK)
   expect(played).toEqual({ canplay: true, at: expect.closeTo(1, 0) as number, width: 160 })
   await page.screenshot({ path: path.join(SCREENSHOTS, 'preview-video.png'), fullPage: true })
 
-  await page.getByRole('button', { name: 'index.html' }).click()
+  await page.getByRole('button', { name: 'index.html', exact: true }).click()
   await page.locator('figure pre').getByText('<h1>Not a page</h1>', { exact: false }).waitFor()
   expect(await page.locator('figure h1').count()).toBe(0)
   expect(await page.title()).not.toBe('ran')
