@@ -67,6 +67,17 @@ describe('a conflict settled through the API converges on every device', () => {
     }
   }, 120_000)
 
+  test('a name so long that its copy had to be shortened: listed with its own name, and settled on it', async () => {
+    const long = `${'L'.repeat(230)}.txt`
+    const { nodes, roots, copy } = await conflictedPair(env, long)
+    const b = nodes[1]!
+    expect(copy.startsWith(`/${'L'.repeat(230)}.sync-conflict`)).toBe(false) // its stem lost characters to fit 255 bytes
+    const listed = await call<Conflict[]>(b, 'folder.conflicts', { folder: 'Docs' })
+    expect(listed).toEqual([expect.objectContaining({ original: `/${long}`, copy, originalSize: 12 })])
+    await call<ConflictResolved>(b, 'folder.resolve-conflict', { folder: 'Docs', copy, keep: 'copy' })
+    await converged(nodes, roots, { [long]: 'edit from A\n' })
+  }, 120_000)
+
   test('bad input answers one line with a stable code', async () => {
     const { nodes, copy } = await conflictedPair(env)
     const b = nodes[1]!

@@ -8,7 +8,7 @@ import type { Stats } from 'fs'
 import type { Conflict, ConflictKeep } from '../../../contract/conflicts'
 import { HyperfoldError } from '../../../contract/errors'
 import { showInput } from '../../../contract/text'
-import { parseConflictCopy, splitExtension } from './conflict-name'
+import { type ConflictCopyName, isCopyOf, parseConflictCopy, splitExtension } from './conflict-name'
 import { ChangedMeanwhile, type FolderFs } from './folder-fs'
 import { MAX_SEGMENT_BYTES, parentOf, parseFolderPath } from './folder-path'
 import type { LocalIndex } from './local-index'
@@ -21,6 +21,7 @@ const NAME_IN_FILE_CHARS = 40
 export interface ConflictDisk {
   fs: FolderFs
   publisher: Publisher
+  index: LocalIndex
 }
 
 // The device name shown for a device id (the id itself when unknown).
@@ -32,12 +33,14 @@ export async function listConflicts(index: LocalIndex, fs: FolderFs, names: Devi
   for await (const [path, record] of index.records()) {
     const parsed = record.kind === 'file' ? parseConflictCopy(path) : null
     if (parsed === null) continue
-    const [copy, original] = [await fs.stat(path), await fs.stat(parsed.original)]
+    const copy = await fs.stat(path)
     if (copy === null || !copy.isFile()) continue
+    const originalPath = await originalOf({ index, fs }, path, parsed)
+    const original = await fs.stat(originalPath)
     const originalFile = original?.isFile() === true ? original : null
     // In the order of the CLI's columns.
     found.push({
-      ...{ original: parsed.original, copy: path, originalSize: originalFile?.size ?? null, originalMtime: originalFile === null ? null : iso(originalFile) },
+      ...{ original: originalPath, copy: path, originalSize: originalFile?.size ?? null, originalMtime: originalFile === null ? null : iso(originalFile) },
       ...{ copySize: copy.size, copyMtime: iso(copy), device: parsed.device, deviceName: names(parsed.device) }
     })
   }
@@ -47,10 +50,11 @@ export async function listConflicts(index: LocalIndex, fs: FolderFs, names: Devi
 // Returns the paths that hold what was kept. Runs in the folder's task queue.
 export async function resolveConflict(disk: ConflictDisk, copyPath: string, keep: ConflictKeep, names: DeviceNames): Promise<string[]> {
   const copy = parseFolderPath(copyPath)
-  const parsed = parseConflictCopy(copy)
-  if (parsed === null) throw new HyperfoldError('NOT_A_CONFLICT', `${showInput(copy)} is not a conflict copy (its name has no ".sync-conflict-" part).`)
+  const named = parseConflictCopy(copy)
+  if (named === null) throw new HyperfoldError('NOT_A_CONFLICT', `${showInput(copy)} is not a conflict copy (its name has no ".sync-conflict-" part).`)
   const seen = await disk.fs.stat(copy)
   if (seen === null || !seen.isFile()) throw new HyperfoldError('FILE_NOT_FOUND', `No conflict copy ${showInput(copy)} on this device (see the folder's conflicts).`)
+  const parsed = { ...named, original: await originalOf(disk, copy, named) }
   try {
     if (keep === 'original') {
       await remove(disk, copy, seen)
@@ -71,6 +75,18 @@ export async function resolveConflict(disk: ConflictDisk, copyPath: string, keep
   } finally {
     await disk.publisher.commit()
   }
+}
+
+// The path a copy is a version of. A copy whose name was shortened to fit no
+// longer holds the original's whole name: the original is then the file
+// beside it whose conflict copy would bear exactly that name.
+async function originalOf(disk: Pick<ConflictDisk, 'index' | 'fs'>, copy: string, parsed: ConflictCopyName): Promise<string> {
+  if (!parsed.shortened || (await disk.fs.stat(parsed.original)) !== null) return parsed.original
+  const dir = parentOf(copy)
+  for await (const [path] of disk.index.records(dir === '/' ? '' : dir)) {
+    if (parentOf(path) === dir && isCopyOf(path, copy, parsed.marker)) return path
+  }
+  return parsed.original
 }
 
 // The copy's bytes become the original's newest version, a new edit made now.

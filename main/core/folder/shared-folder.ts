@@ -216,7 +216,7 @@ export class SharedFolder extends ReadyResource {
   async resolveConflict(copy: string, keep: ConflictKeep, names: DeviceNames): Promise<string[]> {
     const local = this.localOrThrow()
     if (this.config.mode === 'receive-only') throw new HyperfoldError('BAD_INPUT', `${this.config.name} is receive-only: it cannot publish the version you keep.`)
-    const kept = await this.queue.run(() => resolveConflict(local, copy, keep, names))
+    const kept = await this.queue.run(() => resolveConflict({ fs: local.fs, publisher: local.publisher, index: this.index }, copy, keep, names))
     this.emitSoon()
     return kept
   }

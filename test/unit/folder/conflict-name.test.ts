@@ -1,5 +1,5 @@
 import { describe, test, expect } from 'vitest'
-import { conflictCopyName, isConflictCopy } from '../../../main/core/folder/conflict-name'
+import { conflictCopyName, isConflictCopy, isCopyOf, parseConflictCopy } from '../../../main/core/folder/conflict-name'
 import { parseFolderPath } from '../../../main/core/folder/folder-path'
 
 const DATE = new Date('2024-03-05T07:08:09.999Z')
@@ -46,5 +46,27 @@ describe('isConflictCopy(path)', () => {
     expect(isConflictCopy('/report.pdf')).toBe(false)
     expect(isConflictCopy('/my.sync-conflict-notes.txt')).toBe(false)
     expect(isConflictCopy('/x.sync-conflict-20240101-000000-abc/inside.txt')).toBe(false)
+  })
+})
+
+describe('parseConflictCopy(path) and isCopyOf(original, copy, marker)', () => {
+  test('a copy names its original and the device whose edit lost', () => {
+    const copy = conflictCopyName('/docs/report.pdf', DATE, DEVICE)
+    expect(parseConflictCopy(copy)).toEqual({ original: '/docs/report.pdf', device: DEVICE, marker: `.sync-conflict-20240305-070809-${DEVICE}`, shortened: false })
+    expect(parseConflictCopy('/docs/report.pdf')).toBeNull()
+  })
+
+  test('a copy whose name was shortened to fit is recognised as the copy of its whole-named original, and of nothing else', () => {
+    const long = `/d/${'é'.repeat(120)}.txt` // 244 bytes before the marker
+    const copy = conflictCopyName(long, DATE, DEVICE)
+    const parsed = parseConflictCopy(copy)!
+    expect(Buffer.byteLength(copy.slice(3))).toBeLessThanOrEqual(255)
+    expect(parsed.shortened).toBe(true)
+    expect(parsed.original).not.toBe(long)
+    expect(isCopyOf(long, copy, parsed.marker)).toBe(true)
+    expect(isCopyOf(`/d/${'é'.repeat(119)}x.txt`, copy, parsed.marker)).toBe(true) // any name cut to the same stem would give this copy
+    expect(isCopyOf(`/d/${'é'.repeat(120)}.md`, copy, parsed.marker)).toBe(false)
+    expect(isCopyOf(`/e/${'é'.repeat(120)}.txt`, copy, parsed.marker)).toBe(false)
+    expect(isCopyOf(copy, copy, parsed.marker)).toBe(false)
   })
 })
