@@ -67,7 +67,7 @@ function withMarker(folderPath: string, marker: string): string {
 
 // A long name plus the conflict marker would exceed what disks accept as one
 // name, so the name gives way, whole characters at a time.
-function fitBytes(stem: string, room: number): string {
+export function fitBytes(stem: string, room: number): string {
   const chars = [...stem]
   while (chars.length > 0 && Buffer.byteLength(chars.join('')) > room) chars.pop()
   return chars.join('')

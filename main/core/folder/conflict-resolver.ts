@@ -8,7 +8,7 @@ import type { Stats } from 'fs'
 import type { Conflict, ConflictKeep } from '../../../contract/conflicts'
 import { HyperfoldError } from '../../../contract/errors'
 import { showInput } from '../../../contract/text'
-import { type ConflictCopyName, isCopyOf, parseConflictCopy, splitExtension } from './conflict-name'
+import { type ConflictCopyName, fitBytes, isCopyOf, parseConflictCopy, splitExtension } from './conflict-name'
 import { ChangedMeanwhile, type FolderFs } from './folder-fs'
 import { MAX_SEGMENT_BYTES, parentOf, parseFolderPath } from './folder-path'
 import type { LocalIndex } from './local-index'
@@ -116,7 +116,7 @@ async function freeName(fs: FolderFs, original: string, deviceName: string): Pro
   const who = safeName(deviceName)
   for (let n = 1; ; n++) {
     const tail = ` (from ${who}${n === 1 ? '' : ` ${n}`})${ext}`
-    const name = cutBytes(stem, MAX_SEGMENT_BYTES - Buffer.byteLength(tail)) + tail
+    const name = fitBytes(stem, MAX_SEGMENT_BYTES - Buffer.byteLength(tail)) + tail
     const candidate = parseFolderPath(`${dir}/${name}`)
     if ((await fs.stat(candidate)) === null) return candidate
   }
@@ -126,12 +126,6 @@ async function freeName(fs: FolderFs, original: string, deviceName: string): Pro
 function safeName(name: string): string {
   const cleaned = [...name.replace(/[\p{Cc}/\\:*?"<>|]/gu, '_').trim()].slice(0, NAME_IN_FILE_CHARS).join('')
   return cleaned === '' ? 'another device' : cleaned
-}
-
-function cutBytes(text: string, room: number): string {
-  const chars = [...text]
-  while (chars.length > 0 && Buffer.byteLength(chars.join('')) > room) chars.pop()
-  return chars.join('')
 }
 
 function iso(stats: Stats): string {
