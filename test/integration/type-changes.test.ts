@@ -39,8 +39,11 @@ describe('type changes, deletions after conflicts and moved directories converge
   async function converged(nodes: HyperfoldNode[], roots: string[], what = 'the same tree everywhere'): Promise<Record<string, string>> {
     const probe = async () => {
       for (const node of nodes) await node.folders.waitSynced('Docs', 30_000)
-      const trees = await Promise.all(roots.map(treeOf))
-      if (!trees.every((t) => JSON.stringify(t) === JSON.stringify(trees[0]))) return undefined
+      const trees = await Promise.all(roots.map(treeOf)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return null // a file went between listing and reading: the tree is still changing
+        throw err
+      })
+      if (trees === null || !trees.every((t) => JSON.stringify(t) === JSON.stringify(trees[0]))) return undefined
       return nodes.every((n) => n.folders.info('Docs').state === 'idle') ? trees[0] : undefined
     }
     try {
