@@ -54,4 +54,22 @@ describe('shared folders between nodes on a local testnet', () => {
     await restored
     expect((await fs.readFile(path.join(rootA, '2024/a.jpg'))).equals(Buffer.alloc(100_000, 7))).toBe(true)
   })
+  test('a change of mode alone (chmod, which leaves the mtime as it was) reaches the peer', async () => {
+    const { nodes: [a, b] } = await joinedNodes(env, 2)
+    const [rootA, rootB] = [await env.tmpDir(), await env.tmpDir()]
+    await writeTree(rootA, { 'run.sh': 'echo hi' })
+    await fs.chmod(path.join(rootA, 'run.sh'), 0o755)
+    await a!.folders.share({ path: rootA, topic: 'family', name: 'Tools' })
+    await waitOffered(b!, 'Tools')
+    await b!.folders.sync({ folder: 'Tools', path: rootB })
+    await b!.folders.waitSynced('Tools', 30_000)
+    const modeOnB = async (): Promise<number> => (await fs.stat(path.join(rootB, 'run.sh'))).mode & 0o111
+    expect(await modeOnB()).not.toBe(0)
+
+    const synced = nextEvent(b!, 'folder.activity', (act) => act.path === '/run.sh' && act.kind === 'synced')
+    await fs.chmod(path.join(rootA, 'run.sh'), 0o644)
+    await synced
+    expect(await modeOnB()).toBe(0)
+    expect(await fs.readFile(path.join(rootB, 'run.sh'), 'utf8')).toBe('echo hi')
+  })
 })

@@ -156,7 +156,7 @@ export class Applier {
     const chunks = await content.chunksOf(winner)
     if (replaces !== null && record?.kind === 'file') await this.archive(path, chunks, record.size)
     const written = await fs.writeFile(path, await content.read(winner, chunks, path), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
-    index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, vv }, record)
+    index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, executable: written.executable, vv }, record)
     if (chunks === null) content.forget(path, record)
     else await content.place(path, winner, chunks, record)
     return { kind: 'file', bytes: written.size }

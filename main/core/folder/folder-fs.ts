@@ -42,10 +42,12 @@ export class ChangedMeanwhile extends Error {
   }
 }
 
-// A file as written: its mtime as the disk stored it, which the local index must record.
+// A file as written: its mtime and mode as the disk stored them (a disk may
+// keep no mode), which the local index must record.
 export interface Written {
   size: number
   mtimeMs: number
+  executable: boolean
 }
 
 export class FolderFs {
@@ -284,10 +286,13 @@ async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8
     // Seconds as a float lose the last millisecond on the way to nanoseconds; half a
     // microsecond more keeps the stored mtime at or above the millisecond asked for.
     await io.futimes(fd, new Date(), options.mtimeMs / 1000 + 5e-7)
-    const stats = await io.fstat(fd)
-    if ((stats.mode & 0o777) !== mode) await io.fchmod(fd, mode) // open's mode was narrowed by the umask
+    let stats = await io.fstat(fd)
+    if ((stats.mode & 0o777) !== mode) {
+      await io.fchmod(fd, mode) // open's mode was narrowed by the umask
+      stats = await io.fstat(fd)
+    }
     await io.fsync(fd)
-    return { size: stats.size, mtimeMs: stats.mtimeMs }
+    return { size: stats.size, mtimeMs: stats.mtimeMs, executable: (stats.mode & 0o111) !== 0 }
   } finally {
     await io.close(fd)
   }

@@ -33,6 +33,7 @@ export interface IndexRecord {
   mtimeMs: number
   vv: VersionVector
   ino?: number // a directory's, as last seen here: another directory at its path may hold other things
+  executable?: boolean // a file's mode as last seen here (absent in records written before it was kept)
 }
 
 const PATH = 'p:'

@@ -89,7 +89,7 @@ export class Publisher {
   // Records the merged winner as what the disk holds, when it does (see isWinnerOnDisk).
   adopt(path: string, disk: ScanEntry | null, resolution: Resolution | null, record: IndexRecord | null): boolean {
     if (resolution === null || !isWinnerOnDisk(disk, resolution.winner)) return false
-    this.ctx.index.put(path, { kind: 'file', size: disk!.size, mtimeMs: disk!.mtimeMs, vv: resolution.vv }, record)
+    this.ctx.index.put(path, { kind: 'file', size: disk!.size, mtimeMs: disk!.mtimeMs, executable: disk!.executable, vv: resolution.vv }, record)
     return true
   }
 
@@ -121,7 +121,7 @@ export class Publisher {
       const staged = await this.stage()
       const blob = inline ? null : await staged.blobs.put(manifest)
       await this.stageEntry(path, { executable, blob, metadata: meta }, size)
-      this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, vv: meta.vv }, record)
+      this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, executable, vv: meta.vv }, record)
       await this.ctx.content.place(path, { writer: this.ctx.drives.ownKey, meta, blob }, chunks, record)
     })
     return 'file'
@@ -205,7 +205,7 @@ export class Publisher {
 // would come back as a false conflict copy.
 export function isWinnerOnDisk(disk: ScanEntry | null, winner: Candidate | undefined): boolean {
   if (disk?.type !== 'file' || winner?.meta.kind !== 'file') return false
-  return winner.meta.size === disk.size && sameMillisecond(winner.meta.mtime, disk.mtimeMs)
+  return winner.meta.size === disk.size && sameMillisecond(winner.meta.mtime, disk.mtimeMs) && winner.meta.executable === disk.executable
 }
 
 function changeOf(record: IndexRecord | null, disk: ScanEntry | null): Published {
@@ -214,8 +214,11 @@ function changeOf(record: IndexRecord | null, disk: ScanEntry | null): Published
   return disk.type === 'file' && !sameFile(record, disk) ? 'file' : null
 }
 
-export function sameFile(record: IndexRecord | null, disk: Pick<ScanEntry, 'size' | 'mtimeMs'>): boolean {
-  return record !== null && record.kind === 'file' && record.size === disk.size && sameMillisecond(record.mtimeMs, disk.mtimeMs)
+// The mode counts: a chmod leaves the mtime as it was, and a chmod that came
+// after the write was published would otherwise never reach peers.
+export function sameFile(record: IndexRecord | null, disk: Pick<ScanEntry, 'size' | 'mtimeMs' | 'executable'>): boolean {
+  if (record?.kind !== 'file' || record.size !== disk.size || !sameMillisecond(record.mtimeMs, disk.mtimeMs)) return false
+  return record.executable === undefined || record.executable === disk.executable
 }
 
 // Within a millisecond: a copy or a backup restored with its times kept is
