@@ -130,11 +130,12 @@ export class Applier {
       return { kind: 'unchanged' }
     }
     if (kind === 'deleted') {
-      if (record?.kind === 'directory' && !rmdir) return { kind: 'later' }
+      if ((record?.kind === 'directory' || disk?.type === 'directory') && !rmdir) return { kind: 'later' }
       if (record?.kind === 'file') await this.archive(path, null, record.size)
       if (record?.kind === 'file') await fs.remove(path, record)
       this.ctx.content.forget(path, record)
-      if (record?.kind === 'directory') await fs.rmdirIfEmpty(path)
+      // Recorded as deleted while it stayed, a directory would be on this disk alone while every device said "in sync".
+      if (disk?.type === 'directory' && !(await fs.removeEmptyTree(path))) throw unsafePath(path, 'it was deleted on another device, but here it still holds files that are ignored or not synced yet')
       index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv }, record)
       if (record?.kind === 'file' || record?.kind === 'directory') await this.removeDeletedParents(path)
       return { kind: 'deleted' }
@@ -229,7 +230,7 @@ export class Applier {
         await this.applyAt(dir, {})
         return
       }
-      if (!(await this.ctx.fs.rmdirIfEmpty(dir))) return
+      if (!(await this.ctx.fs.removeEmptyTree(dir))) return
       this.ctx.index.put(dir, { kind: 'deleted', size: 0, mtimeMs: 0, vv: resolution.vv }, await this.ctx.index.get(dir))
     }
   }
