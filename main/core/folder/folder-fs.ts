@@ -3,12 +3,12 @@
 // never passes through a symlink, and files are replaced atomically: a crash
 // leaves the old or the new content, never half of it.
 import fs from 'fs/promises'
-import { constants, createReadStream, type Stats } from 'fs'
+import { constants, createReadStream, fchmodSync, futimesSync, lstatSync, mkdirSync, writevSync, type Stats } from 'fs'
 import path from 'path'
 import { randomBytes } from 'crypto'
 import type { Readable } from 'stream'
 import { HyperfoldError, systemError } from '../../../contract/errors'
-import { io, readFull } from './disk-io'
+import { io, now, pace, readFull } from './disk-io'
 import { FOLDER_MARKER, TEMP_PREFIX, foldCase, parseFolderPath, unsafePath } from './folder-path'
 import { sameMillisecond } from './publisher'
 
@@ -26,6 +26,7 @@ const TEMP_STEM = TEMP_PREFIX + randomBytes(6).toString('hex') + '-'
 let tempCount = 0
 // Windows has no O_NOFOLLOW; there reads rely on the parent checks alone.
 export const OPEN_NO_FOLLOW = constants.O_NOFOLLOW ?? 0
+const OPEN_NO_BLOCK = constants.O_NONBLOCK ?? 0
 
 export interface WriteOptions {
   mtimeMs: number
@@ -152,12 +153,18 @@ export class FolderFs {
   // Opens a regular file for reading, never through a symlink; the caller closes the fd.
   async openFile(folderPath: string): Promise<{ fd: number; stats: Stats }> {
     return this.run(folderPath, async (p, segments) => {
-      const fd = await io.open(await this.locate(segments, false), constants.O_RDONLY | OPEN_NO_FOLLOW).catch((err) => {
+      const target = await this.locate(segments, false)
+      await pace()
+      let fd: number
+      try {
+        // Non-blocking: a pipe put there since the scan would otherwise hold the open until something writes to it.
+        fd = now.open(target, constants.O_RDONLY | OPEN_NO_FOLLOW | OPEN_NO_BLOCK)
+      } catch (err) {
         throw (err as NodeJS.ErrnoException).code === 'ELOOP' ? unsafePath(p, 'it is a symlink') : err
-      })
-      const stats = await io.fstat(fd)
+      }
+      const stats = now.fstat(fd)
       if (stats.isFile()) return { fd, stats }
-      await io.close(fd)
+      now.close(fd)
       throw unsafePath(p, `it is ${kindOf(stats)}, not a file`)
     })
   }
@@ -173,7 +180,7 @@ export class FolderFs {
       const buffer = Buffer.allocUnsafe(size)
       return (await readFull(opened.fd, buffer, 0, size, offset)) === size ? buffer : null
     } finally {
-      await io.close(opened.fd)
+      now.close(opened.fd)
     }
   }
 
@@ -285,22 +292,25 @@ async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8
     await writeBatched(fd, source instanceof Uint8Array ? [source] : source)
     // Seconds as a float lose the last millisecond on the way to nanoseconds; half a
     // microsecond more keeps the stored mtime at or above the millisecond asked for.
-    await io.futimes(fd, new Date(), options.mtimeMs / 1000 + 5e-7)
-    let stats = await io.fstat(fd)
+    await pace()
+    futimesSync(fd, new Date(), options.mtimeMs / 1000 + 5e-7)
+    let stats = now.fstat(fd)
     if ((stats.mode & 0o777) !== mode) {
-      await io.fchmod(fd, mode) // open's mode was narrowed by the umask
-      stats = await io.fstat(fd)
+      fchmodSync(fd, mode) // open's mode was narrowed by the umask
+      stats = now.fstat(fd)
     }
     await io.fsync(fd)
     return { size: stats.size, mtimeMs: stats.mtimeMs, executable: (stats.mode & 0o111) !== 0 }
   } finally {
-    await io.close(fd)
+    now.close(fd)
   }
 }
 
 // A version arrives in chunks of 16-256 KiB; one write (a trip to the
 // threadpool) per megabyte instead of one per chunk.
 const WRITE_BATCH_BYTES = 1 << 20
+// What a small file holds is written synchronously (see disk-io's pace).
+const WRITE_NOW_BYTES = 64 << 10
 
 async function writeBatched(fd: number, source: AsyncIterable<Uint8Array> | Uint8Array[]): Promise<void> {
   let batch: Uint8Array[] = []
@@ -318,8 +328,10 @@ async function writeBatched(fd: number, source: AsyncIterable<Uint8Array> | Uint
 
 async function writeAll(fd: number, buffers: Uint8Array[]): Promise<void> {
   const left = buffers.filter((b) => b.byteLength > 0)
+  const small = left.reduce((sum, b) => sum + b.byteLength, 0) <= WRITE_NOW_BYTES
   while (left.length > 0) {
-    let written = (await io.writev(fd, left)).bytesWritten
+    if (small) await pace()
+    let written = small ? writevSync(fd, left) : (await io.writev(fd, left)).bytesWritten
     while (left.length > 0 && written >= left[0]!.byteLength) written -= left.shift()!.byteLength
     if (written > 0) left[0] = left[0]!.subarray(written)
   }
@@ -341,13 +353,19 @@ async function removeTempFiles(dir: string): Promise<number> {
 }
 
 async function ensureDir(dir: string): Promise<Stats> {
-  await io.mkdir(dir, { mode: DIR_MODE }).catch(unlessCode('EEXIST'))
-  return io.lstat(dir)
+  await pace()
+  try {
+    mkdirSync(dir, { mode: DIR_MODE })
+  } catch (err) {
+    unlessCode('EEXIST')(err)
+  }
+  return lstatSync(dir)
 }
 
 // Null for nothing there, a file on the way included (a directory trusted a moment ago may be one now).
 async function lstatOrNull(file: string): Promise<Stats | null> {
-  return io.lstat(file).catch(unlessCode('ENOENT', 'ENOTDIR'))
+  await pace()
+  return now.lstat(file)
 }
 
 function kindOf(stats: Stats): string {

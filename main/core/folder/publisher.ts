@@ -16,7 +16,7 @@ import type { BlobsBatch, BlobId } from 'hyperdrive'
 import type { Chunk } from './chunk-ref'
 import { CHUNK_MIN, chunkFile } from './chunker'
 import type { ChunkStore } from './chunk-store'
-import { io } from './disk-io'
+import { now } from './disk-io'
 import { eachLimit } from './each-limit'
 import type { FileContent } from './file-content'
 import type { FolderDrives } from './folder-drives'
@@ -109,7 +109,7 @@ export class Publisher {
     try {
       chunks = await this.chunk(path, fd, stats.size)
     } finally {
-      await io.close(fd)
+      now.close(fd)
     }
     const size = chunks.reduce((sum, c) => sum + c.size, 0)
     const executable = (stats.mode & 0o111) !== 0

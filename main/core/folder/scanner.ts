@@ -5,7 +5,7 @@ import fs from 'fs/promises'
 import { constants, type Stats } from 'fs'
 import path from 'path'
 import { createHash } from 'crypto'
-import { io } from './disk-io'
+import { now, pace } from './disk-io'
 import { OPEN_NO_FOLLOW } from './folder-fs'
 import { parseFolderPath } from './folder-path'
 import type { IgnoreRules } from './ignore-rules'
@@ -126,18 +126,17 @@ export async function scanPath(root: string, folderPath: string): Promise<ScanIt
   } catch (err) {
     return { path: folderPath, type: 'error', message: (err as Error).message }
   }
-  let stats: Stats
+  let stats: Stats | null
+  await pace()
   try {
-    stats = await io.lstat(path.join(root, folderPath))
+    stats = now.lstat(path.join(root, folderPath))
   } catch (err) {
-    // Gone since it was listed, or a directory on the way is a file now: nothing
-    // there to report. A name that is not UTF-8 also reads as ENOENT.
-    if ((codeOf(err) === 'ENOENT' || codeOf(err) === 'ENOTDIR') && !folderPath.includes('\uFFFD')) return null
-    // Linux hands back a name that is not UTF-8 with U+FFFD in it, a name no call can reach again.
-    const reason = folderPath.includes('\uFFFD') ? 'its name is not valid UTF-8' : 'cannot read it'
-    return scanError(folderPath, `${reason} (${codeOf(err)})`)
+    return scanError(folderPath, `cannot read it (${codeOf(err)})`)
   }
-  return toEntry(folderPath, stats)
+  // Gone since it was listed, or a directory on the way is a file now: nothing there to report.
+  if (stats !== null) return toEntry(folderPath, stats)
+  // Linux hands back a name that is not UTF-8 with U+FFFD in it, a name no call can reach again (it reads as ENOENT).
+  return folderPath.includes('\uFFFD') ? scanError(folderPath, 'its name is not valid UTF-8 (ENOENT)') : null
 }
 
 // Sockets, pipes and devices hold no content to sync.

@@ -225,6 +225,13 @@ describe('folder.stat(path) and folder.readStream(path)', () => {
     await expect(folder.readStream('/secret-link')).rejects.toMatchObject({ code: 'PATH_UNSAFE' })
     await expect(folder.readStream('/dir-link/secret')).rejects.toMatchObject({ code: 'PATH_UNSAFE' })
   })
+
+  // Opens are synchronous on the hot paths: a pipe that held one open would stop the whole node.
+  test.skipIf(process.platform === 'win32')('a pipe put where a file was is refused at once, not waited on', async () => {
+    const { root, folder } = await setup()
+    execFileSync('mkfifo', [path.join(root, 'was-a-file')])
+    await expect(folder.openFile('/was-a-file')).rejects.toMatchObject({ code: 'PATH_UNSAFE', message: expect.stringContaining('special file') })
+  })
 })
 
 describe('folder.moveAside(path, newPath)', () => {
