@@ -58,7 +58,8 @@ class Fetch {
   private readonly slots: (Slot | null)[] = []
   private readonly inflight = new Map<string, number>()
   private readonly liars = new Set<string>()
-  private readonly controller = new AbortController()
+  // Made at the first request: most fetches of small files never ask a peer twice, and an abort costs a DOMException.
+  private controller: AbortController | null = null
   private readonly onabort = () => this.wake()
   private next = 0
   private ahead = 0
@@ -71,7 +72,6 @@ class Fetch {
     this.folderId = folderId
     this.refs = refs
     this.opts = opts
-    quietListeners(this.controller.signal) // one listener per request in flight, over every source
     opts.signal?.addEventListener('abort', this.onabort)
   }
 
@@ -95,7 +95,15 @@ class Fetch {
   stop(): void {
     this.stopped = true
     this.opts.signal?.removeEventListener('abort', this.onabort)
-    this.controller.abort()
+    if ([...this.inflight.values()].some((n) => n > 0)) this.controller?.abort()
+  }
+
+  private requestSignal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController()
+      quietListeners(this.controller.signal) // one listener per request in flight, over every source
+    }
+    return this.controller.signal
   }
 
   private throwIfEnded(): void {
@@ -157,7 +165,7 @@ class Fetch {
     slot.state = 'asked'
     this.inflight.set(source.name, (this.inflight.get(source.name) ?? 0) + 1)
     const answer = Promise.resolve()
-      .then(() => source.request(this.folderId, slot.ref, this.controller.signal))
+      .then(() => source.request(this.folderId, slot.ref, this.requestSignal()))
       .catch(() => null) // a source that throws is one that does not have it
     void answer.then((bytes) => {
       this.inflight.set(source.name, this.inflight.get(source.name)! - 1)
