@@ -27,13 +27,19 @@ export async function waitOffered(node: HyperfoldNode, name: string): Promise<vo
 }
 
 // Path -> sha256 of every file under root, leaving out Hyperfold's marker.
+// A file gone between the listing and its read (a sync's temp file, renamed
+// into place meanwhile) is left out: the callers poll until the trees agree.
 export async function treeHashes(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
   for (const entry of await fs.readdir(root, { recursive: true, withFileTypes: true })) {
     const abs = path.join(entry.parentPath, entry.name)
     const rel = path.relative(root, abs)
     if (rel.startsWith('.hyperfold') || !entry.isFile()) continue
-    out[rel] = createHash('sha256').update(await fs.readFile(abs)).digest('hex')
+    const bytes = await fs.readFile(abs).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null
+      throw err
+    })
+    if (bytes !== null) out[rel] = createHash('sha256').update(bytes).digest('hex')
   }
   return out
 }
