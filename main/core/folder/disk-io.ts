@@ -1,8 +1,9 @@
 // The file system calls of the hot paths (a pull writes, a scan reads, both
-// lstat, once per file), as promises over Node's callback API and plain file
-// descriptors. fs/promises wraps each call in a FileHandle and a promise
-// request of its own; measured on ten thousand 4 KiB writes here, that cost the
-// event loop 2.5 times as much time as these.
+// lstat, once per file): the slow ones as promises over Node's callback API
+// and plain file descriptors, the quick ones synchronous and paced (below).
+// fs/promises wraps each call in a FileHandle and a promise request of its
+// own; measured on ten thousand 4 KiB writes here, that cost the event loop
+// 2.5 times as much time as these.
 import fs from 'fs'
 import { performance } from 'perf_hooks'
 import { setImmediate as nextTurn } from 'timers/promises'
@@ -14,9 +15,6 @@ export const io = {
   read: promisify(fs.read),
   write: promisify(fs.write),
   writev: promisify(fs.writev) as (fd: number, buffers: readonly NodeJS.ArrayBufferView[]) => Promise<{ bytesWritten: number }>,
-  fstat: promisify(fs.fstat),
-  futimes: promisify(fs.futimes),
-  fchmod: promisify(fs.fchmod),
   fsync: promisify(fs.fsync),
   rename: promisify(fs.rename),
   lstat: promisify(fs.lstat),
