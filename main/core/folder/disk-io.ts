@@ -24,7 +24,7 @@ export const io = {
 // Reads until `length` bytes are in or the file ends (fs.read may return fewer
 // before its end); returns how many came.
 export async function readFull(fd: number, buffer: Buffer, at: number, length: number, position: number): Promise<number> {
-  if (length <= READ_NOW_BYTES) {
+  if (length <= NOW_BYTES) {
     await pace()
     return readFullNow(fd, buffer, at, length, position)
   }
@@ -37,9 +37,9 @@ export async function readFull(fd: number, buffer: Buffer, at: number, length: n
   return total
 }
 
-// Reads this small are made synchronously (see pace): a small file's whole
-// content, or a chunk a peer asks for.
-const READ_NOW_BYTES = 64 << 10
+// Reads and writes this small are made synchronously (see pace): a small
+// file's whole content, or a chunk a peer asks for.
+export const NOW_BYTES = 64 << 10
 
 function readFullNow(fd: number, buffer: Buffer, at: number, length: number, position: number): number {
   let total = 0
@@ -82,5 +82,9 @@ export const now = {
   open: fs.openSync,
   fstat: (fd: number) => fs.fstatSync(fd),
   close: fs.closeSync,
-  write: fs.writeSync
+  write: fs.writeSync,
+  writev: fs.writevSync,
+  futimes: fs.futimesSync,
+  fchmod: fs.fchmodSync,
+  mkdir: fs.mkdirSync
 }

@@ -3,12 +3,12 @@
 // never passes through a symlink, and files are replaced atomically: a crash
 // leaves the old or the new content, never half of it.
 import fs from 'fs/promises'
-import { constants, createReadStream, fchmodSync, futimesSync, lstatSync, mkdirSync, writevSync, type Stats } from 'fs'
+import { constants, createReadStream, lstatSync, type Stats } from 'fs'
 import path from 'path'
 import { randomBytes } from 'crypto'
 import type { Readable } from 'stream'
 import { HyperfoldError, systemError } from '../../../contract/errors'
-import { io, now, pace, readFull } from './disk-io'
+import { NOW_BYTES, io, now, pace, readFull } from './disk-io'
 import { FOLDER_MARKER, TEMP_PREFIX, foldCase, parseFolderPath, unsafePath } from './folder-path'
 import { sameMillisecond } from './publisher'
 
@@ -293,10 +293,10 @@ async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8
     // Seconds as a float lose the last millisecond on the way to nanoseconds; half a
     // microsecond more keeps the stored mtime at or above the millisecond asked for.
     await pace()
-    futimesSync(fd, new Date(), options.mtimeMs / 1000 + 5e-7)
+    now.futimes(fd, new Date(), options.mtimeMs / 1000 + 5e-7)
     let stats = now.fstat(fd)
     if ((stats.mode & 0o777) !== mode) {
-      fchmodSync(fd, mode) // open's mode was narrowed by the umask
+      now.fchmod(fd, mode) // open's mode was narrowed by the umask
       stats = now.fstat(fd)
     }
     await io.fsync(fd)
@@ -309,8 +309,6 @@ async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8
 // A version arrives in chunks of 16-256 KiB; one write (a trip to the
 // threadpool) per megabyte instead of one per chunk.
 const WRITE_BATCH_BYTES = 1 << 20
-// What a small file holds is written synchronously (see disk-io's pace).
-const WRITE_NOW_BYTES = 64 << 10
 
 async function writeBatched(fd: number, source: AsyncIterable<Uint8Array> | Uint8Array[]): Promise<void> {
   let batch: Uint8Array[] = []
@@ -328,10 +326,10 @@ async function writeBatched(fd: number, source: AsyncIterable<Uint8Array> | Uint
 
 async function writeAll(fd: number, buffers: Uint8Array[]): Promise<void> {
   const left = buffers.filter((b) => b.byteLength > 0)
-  const small = left.reduce((sum, b) => sum + b.byteLength, 0) <= WRITE_NOW_BYTES
+  const small = left.reduce((sum, b) => sum + b.byteLength, 0) <= NOW_BYTES
   while (left.length > 0) {
     if (small) await pace()
-    let written = small ? writevSync(fd, left) : (await io.writev(fd, left)).bytesWritten
+    let written = small ? now.writev(fd, left) : (await io.writev(fd, left)).bytesWritten
     while (left.length > 0 && written >= left[0]!.byteLength) written -= left.shift()!.byteLength
     if (written > 0) left[0] = left[0]!.subarray(written)
   }
@@ -355,7 +353,7 @@ async function removeTempFiles(dir: string): Promise<number> {
 async function ensureDir(dir: string): Promise<Stats> {
   await pace()
   try {
-    mkdirSync(dir, { mode: DIR_MODE })
+    now.mkdir(dir, { mode: DIR_MODE })
   } catch (err) {
     unlessCode('EEXIST')(err)
   }
