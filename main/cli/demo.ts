@@ -7,7 +7,8 @@ import path from 'path'
 import createTestnet from 'hyperdht/testnet.js'
 import type { Folder } from '../../contract'
 import type { HyperfoldNode } from '../core/node'
-import { type RunningNode, startNode, untilSignal } from './serve'
+import { type RunningNode, startNode } from './serve'
+import { untilSignal } from './signals'
 
 const SAMPLE: Record<string, string> = {
   'README.txt': 'This folder is shared by the demo node "laptop". Edit me, or add files, and watch the other side.\n',
@@ -20,6 +21,7 @@ export async function runDemo(): Promise<void> {
   const testnet = await createTestnet(3, { host: '127.0.0.1' })
   const log = (who: string) => (line: string) => process.stderr.write(`[${who}] ${line}\n`)
   const nodes: RunningNode[] = []
+  const signalled = untilSignal() // before anything is printed (see untilSignal)
   try {
     for (const name of ['laptop', 'desktop']) {
       nodes.push(await startNode({ dataDir: path.join(home, `${name}-data`), bootstrap: testnet.bootstrap, log: log(name) }))
@@ -41,7 +43,7 @@ export async function runDemo(): Promise<void> {
         `  keyphrase of topic "demo": ${keyphrase}\n` +
         `Edit a file in one folder and watch it appear in the other. Stop with Ctrl-C.\n`
     )
-    await untilSignal()
+    await signalled
   } finally {
     for (const running of nodes.reverse()) await running.stop()
     await testnet.destroy()

@@ -8,6 +8,7 @@ import { HyperfoldNode } from '../core/node'
 import { createHandlers } from '../api/handlers'
 import { ApiServer } from '../server/server'
 import { removeApiFile, writeApiFile } from './api-file'
+import { untilSignal } from './signals'
 
 const RENDERER_BUILD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/renderer')
 
@@ -52,17 +53,11 @@ export async function startNode(opts: { dataDir: string; bootstrap: Bootstrap; p
 
 export async function serve(opts: ServeOptions): Promise<void> {
   const log = (line: string) => process.stderr.write(`[hyperfold] ${line}\n`)
+  const signalled = untilSignal()
   const running = await startNode({ ...opts, log })
   announce(opts, running.node, running.server)
-  await untilSignal()
+  await signalled
   await running.stop()
-}
-
-export function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve())
-    process.once('SIGTERM', () => resolve())
-  })
 }
 
 function announce(opts: ServeOptions, node: HyperfoldNode, server: ApiServer): void {
