@@ -43,6 +43,9 @@ export interface FoldersOptions {
   broadcast(topicId: string): void
   // The connected peers proven members of a topic, to ask for chunks.
   chunkSources(topicId: string): ChunkSource[]
+  // Whether peers of the topic may be online that this device has not heard
+  // from yet (still looking for them, or waiting for what they hold).
+  peersPending(topicId: string): boolean
   onfolder(folder: Folder): void
   onactivity(activity: FolderActivity): void
 }
@@ -73,18 +76,18 @@ export class Folders {
   }
 
   catalogFor(topicId: string): Catalog {
-    const folders = [...this.open.values()]
-      .filter((f) => f.config.topic === topicId && f.config.path !== null)
-      .map((f) => ({ id: f.config.id, name: f.config.name, writers: f.drives.writers(), ...pick(f.info()) }))
+    const folders = this.onTopic(topicId)
+      .filter((f) => f.config.path !== null)
+      .map((f) => ({ id: f.config.id, name: f.config.name, ...f.held(), ...pick(f.info()) }))
     return { folders }
   }
 
   async onCatalog(topicId: string, peer: string, peerName: string, catalog: Catalog): Promise<void> {
     this.offers.set(topicId, peer, peerName, catalog.folders)
-    for (const entry of catalog.folders) {
-      const folder = this.open.get(entry.id)
-      if (folder === undefined || folder.config.topic !== topicId) continue
-      for (const writer of entry.writers) await folder.addWriter(writer)
+    for (const folder of this.onTopic(topicId)) {
+      const entry = catalog.folders.find((e) => e.id === folder.config.id)
+      for (const writer of entry?.writers ?? []) await folder.addWriter(writer)
+      folder.setClaims(peer, entry?.writers ?? [], entry?.lengths)
     }
     for (const entry of catalog.folders) if (!this.open.has(entry.id)) this.opts.onfolder(this.describeOffer(entry.id))
   }
@@ -98,6 +101,11 @@ export class Folders {
 
   dropPeer(topicId: string, peer: string): void {
     this.offers.drop(topicId, peer)
+    for (const folder of this.onTopic(topicId)) folder.dropClaims(peer)
+  }
+
+  private onTopic(topicId: string): SharedFolder[] {
+    return [...this.open.values()].filter((f) => f.config.topic === topicId)
   }
 
   list(topicRef?: string): Folder[] {
@@ -139,7 +147,7 @@ export class Folders {
   async waitSynced(ref: string, timeoutMs: number): Promise<Folder> {
     const folder = this.findLocal(ref)
     const deadline = Date.now() + timeoutMs
-    while (!folder.isSynced()) {
+    while (!folder.isSynced() || this.opts.peersPending(folder.config.topic)) {
       const left = deadline - Date.now()
       if (left <= 0) throw new HyperfoldError('TIMEOUT', `${folder.config.name} is not in sync after ${timeoutMs / 1000} s.`)
       // The queue may hold a pull of gigabytes, or one stuck on a peer that left: the deadline does not wait for it.

@@ -79,6 +79,11 @@ export class Network extends ReadyResource {
     await this.swarm!.join(topic, { server: true, client: true }).flushed()
   }
 
+  // Resolves once every lookup is done and the connections it found are open or failed.
+  async flush(): Promise<void> {
+    await this.swarm?.flush()
+  }
+
   async leave(topic: Buffer): Promise<void> {
     await this.swarm?.leave(topic)
   }

@@ -49,6 +49,8 @@ interface Session {
   replicating: boolean
   lane: PeerLane | null
   dialing: boolean
+  // Its catalog came (what it holds), or it had its time to send one.
+  heard: boolean
 }
 
 export class HyperfoldNode extends ReadyResource {
@@ -66,6 +68,9 @@ export class HyperfoldNode extends ReadyResource {
   private folderSet: Folders | null = null
   private statsTimer: NodeJS.Timeout | null = null
   private readonly collector = new IdleCollector()
+  // Topics whose first look for peers (the lookup and the connections it
+  // found) is not over yet.
+  private readonly discovering = new Set<string>()
 
   constructor(opts: NodeOptions) {
     super()
@@ -97,6 +102,7 @@ export class HyperfoldNode extends ReadyResource {
         resolveTopic: (ref) => this.topics.resolve(ref).keys.id,
         broadcast: (topicId) => this.broadcastCatalog(topicId),
         chunkSources: (topicId) => this.chunkSources(topicId),
+        peersPending: (topicId) => this.peersPending(topicId),
         onfolder: (folder) => this.emitEvent('folder.updated', folder),
         onactivity: (activity) => this.emitEvent('folder.activity', activity)
       })
@@ -220,15 +226,31 @@ export class HyperfoldNode extends ReadyResource {
       this.topics.delete(keys.id)
       throw err
     }
+    this.lookFor(keys.id, network)
     return entry
+  }
+
+  // A folder is "in sync" with the peers online: not before the first look
+  // for them is over, nor while a connected peer has not said what it holds.
+  private peersPending(topicId: string): boolean {
+    if (this.discovering.has(topicId)) return true
+    for (const session of this.sessions.values()) if (!session.heard) return true
+    return false
+  }
+
+  private lookFor(topicId: string, network: Network): void {
+    this.discovering.add(topicId)
+    const done = (): void => void this.discovering.delete(topicId)
+    network.flush().then(done, done)
   }
 
   private onconnection(conn: SwarmConnection): void {
     const timeout = this.opts.membershipTimeoutMs ?? MEMBERSHIP_TIMEOUT_MS
     const timer = setTimeout(() => {
+      session.heard = true // a member that sends no catalog does not hold "in sync" back for good
       if (!this.peers.has(conn)) this.refuse(conn, 'it did not prove it knows the keyphrase in time')
     }, timeout)
-    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false, lane: null, dialing: false }
+    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false, lane: null, dialing: false, heard: false }
     this.sessions.set(conn, session)
     conn.once('close', () => {
       clearTimeout(timer)
@@ -250,7 +272,6 @@ export class HyperfoldNode extends ReadyResource {
       laneOffer: () => this.fastLane?.addresses ?? [],
       onlane: (addresses) => this.dialLane(conn, session, addresses),
       onmember: (name) => {
-        clearTimeout(session.timer)
         this.peers.addTopic(conn, topicId, name)
         this.replicate(conn, session)
         this.openChunks(conn, session, entry)
@@ -259,7 +280,9 @@ export class HyperfoldNode extends ReadyResource {
       oncatalog: (catalog) => {
         const peer = deviceIdOf(conn.remotePublicKey)
         const name = this.peers.list().find((p) => p.deviceId === peer)?.name ?? peer
-        this.folderSet!.onCatalog(topicId, peer, name, catalog).catch((err: Error) => this.log(`catalog from ${peer}: ${err.message}`))
+        this.folderSet!.onCatalog(topicId, peer, name, catalog)
+          .catch((err: Error) => this.log(`catalog from ${peer}: ${err.message}`))
+          .finally(() => (session.heard = true)) // once its writers are added and what it holds is noted
       },
       onrefused: (reason) => this.refuse(conn, reason),
       onclose: () => {

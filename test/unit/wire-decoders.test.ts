@@ -18,13 +18,13 @@ function expectWellFormed(result: Decoded<unknown>): void {
 
 // Bytes as a peer would send them: honest ones, then the same bent out of shape.
 const honestHello = fc.record({ name: fc.string({ maxLength: 64, unit: 'binary' }) })
-const catalogEntry = fc.record({
-  id: fc.stringMatching(/^[a-z0-9]{16,64}$/),
-  name: fc.string({ minLength: 1, maxLength: 255, unit: 'binary' }),
-  writers: fc.array(fc.stringMatching(/^[0-9a-f]{64}$/), { maxLength: 4 }),
-  files: fc.nat(),
-  bytes: fc.nat()
-})
+// Each writer with how far the sender holds its drive; an older peer sends no lengths.
+const heldDrives = fc.array(fc.stringMatching(/^[0-9a-f]{64}$/), { maxLength: 4 }).chain((writers) =>
+  fc.record({ writers: fc.constant(writers), lengths: fc.option(fc.array(fc.nat(), { minLength: writers.length, maxLength: writers.length }), { nil: undefined }) })
+)
+const catalogEntry = fc
+  .tuple(fc.record({ id: fc.stringMatching(/^[a-z0-9]{16,64}$/), name: fc.string({ minLength: 1, maxLength: 255, unit: 'binary' }), files: fc.nat(), bytes: fc.nat() }), heldDrives)
+  .map(([entry, held]) => ({ ...entry, ...held }))
 const honestCatalog = fc.record({ folders: fc.array(catalogEntry, { maxLength: 8 }) })
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
@@ -115,6 +115,13 @@ describe('member protocol decoders', () => {
     expect(decodeCatalog(huge)).toMatchObject({ ok: false, reason: expect.stringMatching(/folder catalog of \d+ bytes/) })
     const deep = c.encode(c.string, '['.repeat(100_000) + ']'.repeat(100_000)) as Buffer
     expectWellFormed(decodeCatalog(deep))
+  })
+
+  test('a catalog whose drive lengths do not pair with its writers is refused', () => {
+    const entry = { id: 'a'.repeat(16), name: 'Docs', writers: ['0'.repeat(64), '1'.repeat(64)], files: 0, bytes: 0 }
+    expect(decodeCatalog(encodeMessage({ folders: [{ ...entry, lengths: [3, 4] }] })).ok).toBe(true)
+    expect(decodeCatalog(encodeMessage({ folders: [{ ...entry, lengths: [3] }] }))).toMatchObject({ ok: false })
+    expect(decodeCatalog(encodeMessage({ folders: [{ ...entry, lengths: [3, -1] }] }))).toMatchObject({ ok: false })
   })
 
   test('a proof is exactly 32 bytes', () => {

@@ -78,6 +78,10 @@ export class SharedFolder extends ReadyResource {
   // Pause and close stop the scans of every start asked for before them, even one still waiting its turn.
   private scans = new AbortController()
   private readonly retryUnapplied = new PullRetry((writer) => this.schedulePull(writer))
+  // Per online peer, how far it said it holds each writer's drive (its
+  // catalog): until this device has heard of as much, by replication, a peer
+  // online knows of edits it has not merged, and it is not in sync.
+  private readonly claims = new Map<string, ReadonlyMap<string, number>>()
 
   constructor(opts: SharedFolderOptions) {
     super()
@@ -181,13 +185,47 @@ export class SharedFolder extends ReadyResource {
     await this.queue.idle()
   }
 
-  // In sync as far as this device knows: nothing queued or wrong, every
-  // writer's drive merged to its end, every path of it applied.
+  // In sync with the peers online: nothing queued or wrong, every writer's
+  // drive merged to its end, every path of it applied, and each drive at least
+  // as long as an online peer said it holds it.
   isSynced(): boolean {
     if (this.local === null || this.reloadsPending > 0 || !this.status.clear || this.dirtyWriters.size > 0) return false
     if (this.local.holdingDeletions) return false
     if (this.config.mode === 'send-only') return true // it never takes what others write
-    return this.drives.writers().every((w) => w === this.drives.ownKey || (this.pulledTo.get(w) ?? -1) >= this.drives.get(w)!.version)
+    return this.drives.writers().every((w) => {
+      if (w === this.drives.ownKey) return true
+      const { version } = this.drives.get(w)!
+      return (this.pulledTo.get(w) ?? -1) >= version && version >= this.claimedLength(w)
+    })
+  }
+
+  // Each writer's drive with how far this device holds it, for its catalog.
+  held(): { writers: string[]; lengths: number[] } {
+    const writers = this.drives.writers()
+    return { writers, lengths: writers.map((w) => this.drives.get(w)!.version) }
+  }
+
+  // What a peer's catalog says it holds of this folder's drives (see claims).
+  // A length this device already has, or its own drive's, asks nothing of it.
+  setClaims(peer: string, writers: readonly string[], lengths: readonly number[] | undefined): void {
+    const claims = new Map<string, number>()
+    writers.forEach((w, i) => {
+      const length = lengths?.[i] ?? 0
+      if (w !== this.drives.ownKey && length > (this.drives.get(w)?.version ?? 0)) claims.set(w, length)
+    })
+    if (claims.size === 0 && !this.claims.has(peer)) return
+    this.claims.set(peer, claims)
+    this.emitSoon()
+  }
+
+  dropClaims(peer: string): void {
+    if (this.claims.delete(peer)) this.emitSoon()
+  }
+
+  private claimedLength(writer: string): number {
+    let length = 0
+    for (const claims of this.claims.values()) length = Math.max(length, claims.get(writer) ?? 0)
+    return length
   }
 
   // Writes an old version back to the disk and publishes it as the newest one.
