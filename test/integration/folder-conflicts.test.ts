@@ -72,6 +72,36 @@ describe('edits made apart merge when devices meet', () => {
     for (const root of roots) expect(await fs.readFile(path.join(root, 'keep.txt'), 'utf8')).toBe('edited while A deleted it\n')
   })
 
+  // A and C hold B's edit, which won the conflict; B then deletes the file
+  // without having seen A's edit. A's edit is concurrent with that deletion and
+  // beats it: it must come back on A and C too, which hold the loser's vector
+  // merged into their record but B's bytes on disk.
+  test("a conflict's winner deleted by a device that never saw the loser: the loser wins, on every device", async () => {
+    const { nodes, roots } = await threeSynced()
+    const [a, b] = nodes
+    await a!.folders.pause('Docs')
+    await b!.folders.pause('Docs')
+    await fs.writeFile(path.join(roots[0]!, 'doc.txt'), 'edit from A\n')
+    await fs.utimes(path.join(roots[0]!, 'doc.txt'), new Date(), new Date('2026-01-01T10:00:00Z'))
+    await fs.writeFile(path.join(roots[1]!, 'doc.txt'), 'edit from B\n')
+    await fs.utimes(path.join(roots[1]!, 'doc.txt'), new Date(), new Date('2026-01-01T11:00:00Z'))
+    await b!.folders.resume('Docs')
+    await b!.folders.waitSynced('Docs', 30_000)
+    await b!.folders.pause('Docs')
+    await fs.rm(path.join(roots[1]!, 'doc.txt'))
+    await a!.folders.resume('Docs')
+    for (const node of [a!, nodes[2]!]) await node.folders.waitSynced('Docs', 30_000)
+    expect(await fs.readFile(path.join(roots[2]!, 'doc.txt'), 'utf8')).toBe('edit from B\n') // B's edit won the conflict
+
+    await b!.folders.resume('Docs')
+    await settle(nodes)
+    await settle(nodes)
+    const trees = await Promise.all(roots.map(treeHashes))
+    expect(trees[1]).toEqual(trees[0])
+    expect(trees[2]).toEqual(trees[0])
+    for (const root of roots) expect(await fs.readFile(path.join(root, 'doc.txt'), 'utf8')).toBe('edit from A\n')
+  })
+
   test('a device that was offline catches up, relayed by a peer when the writer is gone', async () => {
     const { nodes, roots } = await threeSynced()
     const [a, , c] = nodes

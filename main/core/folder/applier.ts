@@ -17,7 +17,7 @@
 import type { Chunk } from './chunk-ref'
 import type { Candidate, Resolution } from './merge'
 import { resolve } from './merge'
-import type { IndexRecord } from './local-index'
+import { type IndexRecord, heldVector } from './local-index'
 import type { Publisher, PublisherContext } from './publisher'
 import { sameFile } from './publisher'
 import { type ScanEntry, scanPath } from './scanner'
@@ -124,7 +124,7 @@ export class Applier {
   private async applyWinner(path: string, resolution: Resolution, kind: EntryMeta['kind'], record: IndexRecord | null, disk: ScanEntry | null, rmdir: boolean): Promise<Applied> {
     const { winner, vv } = resolution
     const { fs, index } = this.ctx
-    if (record !== null && record.kind === kind && holds(record.vv, winner.meta.vv)) {
+    if (record !== null && record.kind === kind && holds(heldVector(record), winner.meta.vv)) {
       // The disk holds it already; the record takes in the losers' vectors, so that what it publishes next descends from them too.
       if (compareVectors(record.vv, vv) !== 'after' && compareVectors(record.vv, vv) !== 'equal') index.put(path, { ...record, vv: mergeVectors(record.vv, vv) }, record)
       return { kind: 'unchanged' }
@@ -157,7 +157,7 @@ export class Applier {
     const chunks = await content.chunksOf(winner)
     if (replaces !== null && record?.kind === 'file') await this.archive(path, chunks, record.size)
     const written = await fs.writeFile(path, await content.read(winner, chunks, path), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
-    index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, executable: written.executable, vv }, record)
+    index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, executable: written.executable, vv, contentVv: meta.vv }, record)
     if (chunks === null) content.forget(path, record)
     else await content.place(path, winner, chunks, record)
     return { kind: 'file', bytes: written.size }
@@ -242,7 +242,7 @@ export class Applier {
   }
 }
 
-// A record at or past the winner's vector holds the winner (or what this device made of it since).
+// What the disk holds (see heldVector), at or past the winner's vector, is the winner (or what this device made of it since).
 function holds(recorded: VersionVector, winner: VersionVector): boolean {
   const order = compareVectors(recorded, winner)
   return order === 'equal' || order === 'after'

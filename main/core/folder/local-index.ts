@@ -32,6 +32,11 @@ export interface IndexRecord {
   size: number
   mtimeMs: number
   vv: VersionVector
+  // A file's: the vector of the version whose bytes are on disk. `vv` merges
+  // every candidate's, losers included, so it can be past a loser that wins
+  // later (its winner deleted); this says which one the disk holds. Absent in
+  // records written before it was kept, where `vv` stands in.
+  contentVv?: VersionVector
   ino?: number // a directory's, as last seen here: another directory at its path may hold other things
   executable?: boolean // a file's mode as last seen here (absent in records written before it was kept)
 }
@@ -312,7 +317,13 @@ function decode(value: Buffer | null): unknown {
 function isRecord(value: unknown): value is IndexRecord {
   if (typeof value !== 'object' || value === null) return false
   const r = value as Partial<IndexRecord>
-  return KINDS.has(r.kind as string) && typeof r.size === 'number' && typeof r.mtimeMs === 'number' && typeof r.vv === 'object' && r.vv !== null
+  const vector = (v: unknown) => typeof v === 'object' && v !== null
+  return KINDS.has(r.kind as string) && typeof r.size === 'number' && typeof r.mtimeMs === 'number' && vector(r.vv) && (r.contentVv === undefined || vector(r.contentVv))
+}
+
+// The vector of what the disk holds at a record's path (see contentVv).
+export function heldVector(record: IndexRecord): VersionVector {
+  return record.kind === 'file' ? (record.contentVv ?? record.vv) : record.vv
 }
 
 function isTotals(value: unknown): value is IndexTotals {

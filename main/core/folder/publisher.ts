@@ -89,7 +89,8 @@ export class Publisher {
   // Records the merged winner as what the disk holds, when it does (see isWinnerOnDisk).
   adopt(path: string, disk: ScanEntry | null, resolution: Resolution | null, record: IndexRecord | null): boolean {
     if (resolution === null || !isWinnerOnDisk(disk, resolution.winner)) return false
-    this.ctx.index.put(path, { kind: 'file', size: disk!.size, mtimeMs: disk!.mtimeMs, executable: disk!.executable, vv: resolution.vv }, record)
+    const { size, mtimeMs, executable } = disk!
+    this.ctx.index.put(path, { kind: 'file', size, mtimeMs, executable, vv: resolution.vv, contentVv: resolution.winner.meta.vv }, record)
     return true
   }
 
@@ -121,7 +122,7 @@ export class Publisher {
       const staged = await this.stage()
       const blob = inline ? null : await staged.blobs.put(manifest)
       await this.stageEntry(path, { executable, blob, metadata: meta }, size)
-      this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, executable, vv: meta.vv }, record)
+      this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, executable, vv: meta.vv, contentVv: meta.vv }, record)
       await this.ctx.content.place(path, { writer: this.ctx.drives.ownKey, meta, blob }, chunks, record)
     })
     return 'file'

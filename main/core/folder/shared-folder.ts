@@ -19,7 +19,7 @@ import type { FolderConfig, FolderHistory } from './folder-config'
 import { FolderDrives, candidateOf, keyOf } from './folder-drives'
 import { entryAt } from './folder-history'
 import { IGNORE_FILE, IgnoreRules } from './ignore-rules'
-import { LocalIndex } from './local-index'
+import { LocalIndex, heldVector } from './local-index'
 import { LocalSide } from './local-side'
 import type { Progress } from './progress'
 import { PullRetry } from './pull-retry'
@@ -274,7 +274,7 @@ export class SharedFolder extends ReadyResource {
     if (this.config.path === null) return false
     const record = await this.index.get(p)
     if (record === null || record.kind !== winner.meta.kind) return false
-    const order = compareVectors(record.vv, winner.meta.vv)
+    const order = compareVectors(heldVector(record), winner.meta.vv)
     return record.kind === 'directory' || order === 'equal' || order === 'after'
   }
 
