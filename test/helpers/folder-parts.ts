@@ -32,7 +32,7 @@ export async function folderParts(storeDir: string, chunkDir: string, writers: s
   const indexDb = await openIndexDb(path.join(storeDir, 'index'))
   const index = new LocalIndex(indexDb, 'folder', store)
   await index.ready()
-  const chunks = new ChunkStore(chunkDir)
+  const chunks = new ChunkStore(chunkDir, indexDb, 'folder')
   const sources: ChunkSource[] = []
   let disk: FolderFs | null = null
   const content = new FileContent({
@@ -43,6 +43,7 @@ export async function folderParts(storeDir: string, chunkDir: string, writers: s
     onbytes: () => undefined
   })
   const close = async (): Promise<void> => {
+    await chunks.close()
     await index.close()
     await indexDb.close()
     await drives.close()

@@ -1,59 +1,79 @@
-// One folder's chunks on disk, each a file named by its SHA-256:
-// <dir>/<first 2 hex>/<64 hex>. Every read checks the hash, so a chunk torn
-// by a crash or damaged on the disk is dropped, never used. One store per
-// directory per process: the data dir lock sees to it.
-import fs from 'fs/promises'
+// One folder's chunks on disk, by SHA-256: appended to pack files (see
+// chunk-packs), with where each one is kept in the node's index database,
+// under a prefix of their own: a folder removed keeps its history, as its
+// packs stay, and synced again finds it. Every
+// read checks the hash, so a chunk torn by a crash or damaged on the disk is
+// dropped, never used. One store per folder per process: the data dir lock
+// sees to it.
+//
+// Chunks written by versions before packs, one file each at
+// <dir>/<first 2 hex>/<64 hex>, are still read and swept; none is written.
 import path from 'path'
+import type RocksDB from 'rocksdb-native'
 import { HyperfoldError } from '../../../contract/errors'
 import { HASH_BYTES, chunkHash } from './chunk-ref'
-import { CHUNK_MIN } from './chunker'
-import { io, now, pace } from './disk-io'
+import { ChunkPacks, type PackPlace } from './chunk-packs'
+import { ChunkFiles } from './chunk-files'
 
-const CHUNK_NAME = /^[0-9a-f]{64}$/
-const SUBDIR_NAME = /^[0-9a-f]{2}$/
 // One bit per value of a hash's first 22 bits (512 KiB): a chunk whose bit is
-// clear is not here, without a failed open. A device receiving a new 1 GiB
-// file asks its store for 16,000 chunks it does not have; those opens were a
-// third of its main thread. A set bit may be another chunk's (one in 40 with
-// 100,000 chunks stored), and then the open answers.
+// clear is not here, without a lookup. A device receiving a new 1 GiB file
+// asks its store for 16,000 chunks it does not have. A set bit may be another
+// chunk's (one in 40 with 100,000 chunks stored), and then the lookup answers.
 const PRESENCE_BITS = 22
-// Below the chunker's least chunk: only a small file's whole content.
-const WRITE_NOW_BYTES = CHUNK_MIN
+// Places not yet written to the database, at most: reads see them meanwhile.
+const PENDING_PLACES = 1024
+// A pack whose kept chunks are less than this share of it is copied out and removed by a sweep.
+const COMPACT_BELOW = 0.5
+const PLACE_BYTES = 14
 
 export class ChunkStore {
   readonly dir: string
+  private readonly db: RocksDB
+  private readonly prefix: string
+  private readonly packs: ChunkPacks
+  private readonly files: ChunkFiles
   private readonly writing = new Map<string, Promise<boolean>>()
+  // Places written or dropped since the last flush (null: dropped), and
+  // those of flushes not done yet: reads look there first.
+  private pending = new Map<string, PackPlace | null>()
+  private readonly flushing: Map<string, PackPlace | null>[] = []
+  private flushed: Promise<void> = Promise.resolve()
   // Chunks stored while a sweep runs: their owners may not be in its keep set yet.
   private storedDuringSweep: Set<string> | null = null
-  private readonly subdirs = new Set<string>()
   private presence: Promise<Uint8Array> | null = null
 
-  constructor(dir: string) {
+  // `packBytes`: how long a pack grows (see chunk-packs); smaller in tests, to fill a few.
+  constructor(dir: string, db: RocksDB, folderId: string, opts: { packBytes?: number } = {}) {
     this.dir = dir
+    this.db = db.session()
+    this.prefix = `chunks/${folderId}/`
+    this.packs = new ChunkPacks(path.join(dir, 'packs'), opts.packBytes)
+    this.files = new ChunkFiles(dir)
   }
 
   async has(hash: Buffer): Promise<boolean> {
-    const file = this.fileOf(hash)
-    if (file === null || !(await this.mayHold(hash))) return false
-    return (await statOrNull(file)) !== null
+    if (hash.length !== HASH_BYTES || !(await this.mayHold(hash))) return false
+    const hex = hash.toString('hex')
+    return (await this.placeOf(hex)) !== null || (await this.files.has(hex))
   }
 
   // The chunk's bytes, or null when it is not here or no longer matches its hash.
   async get(hash: Buffer, size?: number): Promise<Buffer | null> {
-    const file = this.fileOf(hash)
-    if (file === null || !(await this.mayHold(hash))) return null
-    let bytes: Buffer
-    try {
-      bytes = await fs.readFile(file)
-    } catch (err) {
-      if (isCode(err, 'ENOENT')) return null
-      throw err
+    if (hash.length !== HASH_BYTES || !(await this.mayHold(hash))) return null
+    const hex = hash.toString('hex')
+    const fits = (bytes: Buffer) => (size === undefined || bytes.length === size) && chunkHash(bytes).equals(hash)
+    // Twice: a sweep may have moved the chunk to another pack between the lookup and the read.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const place = await this.placeOf(hex)
+      if (place === null) return this.files.get(hex, fits)
+      const bytes = await this.packs.read(place)
+      if (bytes !== null && fits(bytes)) return bytes
+      if (bytes !== null || samePlace(place, await this.placeOf(hex))) {
+        this.drop(hex)
+        return null
+      }
     }
-    if ((size !== undefined && bytes.length !== size) || !chunkHash(bytes).equals(hash)) {
-      await fs.rm(file, { force: true })
-      return null
-    }
-    return bytes
+    return null
   }
 
   // True when the chunk was not here before.
@@ -67,89 +87,118 @@ export class ChunkStore {
     this.storedDuringSweep?.add(hex)
     const pending = this.writing.get(hex)
     if (pending !== undefined) return pending.then(() => false)
-    const write = this.write(hex, bytes).finally(() => this.writing.delete(hex))
+    const write = this.write(hash, hex, bytes).finally(() => this.writing.delete(hex))
     this.writing.set(hex, write)
-    const stored = await write
-    setBit(await this.loadedPresence(), hash)
-    return stored
+    return write
   }
 
-  // Removes every chunk keep() does not claim.
+  // Writes the places of what was stored since the last flush. The publisher
+  // calls it before it appends the entries that name the chunks.
+  flush(): Promise<void> {
+    if (this.pending.size === 0) return this.flushed
+    const places = this.pending
+    this.pending = new Map()
+    const batch = this.db.write({ capacity: places.size, autoDestroy: true })
+    for (const [hex, place] of places) {
+      if (place === null) batch.tryDelete(this.prefix + hex)
+      else batch.tryPut(this.prefix + hex, encodePlace(place))
+    }
+    this.flushing.push(places)
+    const flushed = this.flushed.then(() => batch.flush()).finally(() => this.flushing.splice(this.flushing.indexOf(places), 1))
+    this.flushed = flushed.catch(() => undefined)
+    return flushed
+  }
+
+  // Removes every chunk keep() does not claim, then copies what packs mostly
+  // emptied still hold into the pack being written and removes them.
+  // `bytesFreed`: what the chunks dropped took.
   async sweep(keep: (hashHex: string) => boolean, signal?: AbortSignal): Promise<{ removed: number; bytesFreed: number }> {
     const stored = new Set<string>()
     this.storedDuringSweep = stored
-    let removed = 0
-    let bytesFreed = 0
     try {
-      for (const entry of await listDir(this.dir)) {
+      await this.flush()
+      const live = new Map<number, number>()
+      let removed = 0
+      let bytesFreed = 0
+      for await (const [hex, place] of this.places()) {
         signal?.throwIfAborted()
-        if (!SUBDIR_NAME.test(entry)) continue
-        for (const name of await listDir(path.join(this.dir, entry))) {
-          signal?.throwIfAborted()
-          if (!CHUNK_NAME.test(name) || !name.startsWith(entry) || keep(name) || stored.has(name)) continue
-          const file = path.join(this.dir, entry, name)
-          const stat = await statOrNull(file)
-          if (stat === null) continue
-          await fs.rm(file, { force: true })
-          removed++
-          bytesFreed += stat.size
+        if (keep(hex) || stored.has(hex) || this.pending.has(hex)) {
+          live.set(place.pack, (live.get(place.pack) ?? 0) + place.size)
+          continue
         }
+        this.drop(hex)
+        removed++
+        bytesFreed += place.size
       }
+      const files = await this.files.sweep((hex) => keep(hex) || stored.has(hex), signal)
+      await this.flush()
+      await this.compact(live, signal)
+      return { removed: removed + files.removed, bytesFreed: bytesFreed + files.bytesFreed }
     } finally {
       if (this.storedDuringSweep === stored) this.storedDuringSweep = null
     }
-    return { removed, bytesFreed }
   }
 
   async usage(): Promise<{ chunks: number; bytes: number }> {
-    let chunks = 0
-    let bytes = 0
-    for (const entry of await listDir(this.dir)) {
-      if (!SUBDIR_NAME.test(entry)) continue
-      for (const name of await listDir(path.join(this.dir, entry))) {
-        if (!CHUNK_NAME.test(name)) continue
-        const stat = await statOrNull(path.join(this.dir, entry, name))
-        if (stat === null) continue
-        chunks++
-        bytes += stat.size
-      }
+    await this.flush()
+    const { chunks, bytes } = await this.files.usage()
+    let count = chunks
+    let total = bytes
+    for await (const [, place] of this.places()) {
+      count++
+      total += place.size
     }
-    return { chunks, bytes }
+    return { chunks: count, bytes: total }
   }
 
-  // The hot path of publishing many small files, so three calls a chunk, no
-  // temp file, each subdirectory made once. A small file's one chunk is
-  // written synchronously (see disk-io's pace): the calls cost more than the
-  // bytes. A big file's chunks go through the thread pool, where creating
-  // 16,000 files for a GiB runs beside the hashing instead of after it. A
-  // crash mid-write leaves a torn chunk under its name (as a rename without
-  // fsync could), which its hash check on read drops.
-  private async write(hex: string, bytes: Uint8Array): Promise<boolean> {
-    const file = path.join(this.dir, hex.slice(0, 2), hex)
-    await this.subdir(hex.slice(0, 2))
-    const small = bytes.length < WRITE_NOW_BYTES
-    if (small) await pace()
-    let fd: number
-    try {
-      fd = small ? now.open(file, 'wx') : await io.open(file, 'wx')
-    } catch (err) {
-      if (!isCode(err, 'EEXIST')) throw err
-      // A file of the right size is this chunk (or a torn one, which get drops); another one is replaced.
-      if ((await statOrNull(file))?.size === bytes.length) return false
-      await fs.rm(file, { force: true })
-      return this.write(hex, bytes)
-    }
-    try {
-      let done = 0
-      while (done < bytes.length) done += small ? now.write(fd, bytes, done, bytes.length - done) : (await io.write(fd, bytes, done, bytes.length - done)).bytesWritten
-    } catch (err) {
-      await io.close(fd)
-      await fs.rm(file, { force: true })
-      throw err
-    }
-    if (small) now.close(fd)
-    else await io.close(fd)
+  async close(): Promise<void> {
+    await this.flush()
+    await this.flushed
+    await this.packs.close()
+    await this.db.close()
+  }
+
+  private async write(hash: Buffer, hex: string, bytes: Uint8Array): Promise<boolean> {
+    if (await this.has(hash)) return false
+    const place = await this.packs.append(bytes)
+    this.pending.set(hex, place)
+    setBit(await this.loadedPresence(), hash)
+    if (this.pending.size >= PENDING_PLACES) await this.flush()
     return true
+  }
+
+  // Packs whose kept chunks fill less than COMPACT_BELOW of them.
+  private async compact(live: Map<number, number>, signal?: AbortSignal): Promise<void> {
+    const sparse = [...(await this.packs.full())].filter(([pack, size]) => (live.get(pack) ?? 0) < size * COMPACT_BELOW).map(([pack]) => pack)
+    if (sparse.length === 0) return
+    const moving = new Set(sparse)
+    for await (const [hex, place] of this.places()) {
+      signal?.throwIfAborted()
+      if (!moving.has(place.pack) || this.pending.has(hex)) continue
+      const bytes = await this.packs.read(place)
+      if (bytes === null || !chunkHash(bytes).equals(Buffer.from(hex, 'hex'))) this.drop(hex)
+      else this.pending.set(hex, await this.packs.append(bytes))
+      if (this.pending.size >= PENDING_PLACES) await this.flush()
+    }
+    await this.flush()
+    for (const pack of sparse) await this.packs.remove(pack)
+  }
+
+  private drop(hex: string): void {
+    this.pending.set(hex, null)
+  }
+
+  private async placeOf(hex: string): Promise<PackPlace | null> {
+    for (const places of [this.pending, ...this.flushing.toReversed()]) if (places.has(hex)) return places.get(hex)!
+    return decodePlace(await this.db.get(this.prefix + hex))
+  }
+
+  private async *places(): AsyncGenerator<[string, PackPlace]> {
+    for await (const { key, value } of this.db.iterator({ gt: this.prefix, lt: this.prefix + '~' }, { capacity: 1024 })) {
+      const hex = key.toString('utf8').slice(this.prefix.length)
+      const place = decodePlace(value)
+      if (place !== null && /^[0-9a-f]{64}$/.test(hex)) yield [hex, place]
+    }
   }
 
   private async mayHold(hash: Buffer): Promise<boolean> {
@@ -158,30 +207,34 @@ export class ChunkStore {
     return (bits[at >>> 3]! & (1 << (at & 7))) !== 0
   }
 
-  // Built once from what the directory holds; every put since sets its bit.
+  // Built once from the places and the older chunk files; every put since sets its bit.
   private loadedPresence(): Promise<Uint8Array> {
     this.presence ??= (async () => {
       const bits = new Uint8Array(1 << (PRESENCE_BITS - 3))
-      for (const entry of await listDir(this.dir)) {
-        if (!SUBDIR_NAME.test(entry)) continue
-        for (const name of await listDir(path.join(this.dir, entry))) if (CHUNK_NAME.test(name)) setBit(bits, Buffer.from(name, 'hex'))
-      }
+      for await (const [hex] of this.places()) setBit(bits, Buffer.from(hex, 'hex'))
+      for (const hex of await this.files.list()) setBit(bits, Buffer.from(hex, 'hex'))
       return bits
     })()
     return this.presence
   }
+}
 
-  private async subdir(name: string): Promise<void> {
-    if (this.subdirs.has(name)) return
-    await io.mkdir(path.join(this.dir, name), { recursive: true })
-    this.subdirs.add(name)
-  }
+function encodePlace({ pack, offset, size }: PackPlace): Buffer {
+  const out = Buffer.alloc(PLACE_BYTES)
+  out.writeUInt32BE(pack, 0)
+  out.writeUIntBE(offset, 4, 6)
+  out.writeUInt32BE(size, 10)
+  return out
+}
 
-  private fileOf(hash: Buffer): string | null {
-    if (hash.length !== HASH_BYTES) return null
-    const hex = hash.toString('hex')
-    return path.join(this.dir, hex.slice(0, 2), hex)
-  }
+// A value this version cannot read counts as absent: the chunk is fetched or archived again.
+function decodePlace(value: Buffer | null): PackPlace | null {
+  if (value === null || value.length !== PLACE_BYTES) return null
+  return { pack: value.readUInt32BE(0), offset: value.readUIntBE(4, 6), size: value.readUInt32BE(10) }
+}
+
+function samePlace(a: PackPlace, b: PackPlace | null): boolean {
+  return b !== null && a.pack === b.pack && a.offset === b.offset
 }
 
 function bitOf(hash: Buffer): number {
@@ -192,26 +245,3 @@ function setBit(bits: Uint8Array, hash: Buffer): void {
   const at = bitOf(hash)
   bits[at >>> 3]! |= 1 << (at & 7)
 }
-
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return await fs.readdir(dir)
-  } catch (err) {
-    if (isCode(err, 'ENOENT')) return []
-    throw err
-  }
-}
-
-async function statOrNull(file: string): Promise<{ size: number } | null> {
-  try {
-    return await io.lstat(file)
-  } catch (err) {
-    if (isCode(err, 'ENOENT')) return null
-    throw err
-  }
-}
-
-function isCode(err: unknown, code: string): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === code
-}
-

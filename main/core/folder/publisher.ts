@@ -183,11 +183,12 @@ export class Publisher {
     }
   }
 
-  // Blobs before the entries that point at them.
+  // Where the chunks stored for them are, then blobs, then the entries that point at them.
   private async appendStaged(): Promise<void> {
     const staged = this.staged
     this.staged = null
     if (staged === null) return
+    await this.ctx.store.flush()
     await staged.blobs.flush()
     await staged.drive.flush()
   }

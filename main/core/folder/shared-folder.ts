@@ -89,7 +89,7 @@ export class SharedFolder extends ReadyResource {
     this.config = opts.config
     this.drives = new FolderDrives(opts.store, opts.config.id, (drive) => this.schedulePull(keyOf(drive)))
     this.index = new LocalIndex(opts.indexDb, opts.config.id, opts.store)
-    this.chunks = new ChunkStore(opts.chunkDir)
+    this.chunks = new ChunkStore(opts.chunkDir, opts.indexDb, opts.config.id)
     this.content = new FileContent({
       ...{ folderId: opts.config.id, drives: this.drives, store: this.chunks, index: this.index },
       sources: () => opts.chunkSources(),
@@ -133,6 +133,7 @@ export class SharedFolder extends ReadyResource {
     this.forgetLostRoot()
     if (this.emitTimer !== null) clearTimeout(this.emitTimer)
     this.content.close()
+    await this.chunks.close()
     await this.index.close()
     await this.drives.close()
   }
