@@ -138,6 +138,12 @@ export class Device {
     return outcome.result
   }
 
+  // How many peers it is connected to now; null when it cannot say (down, or busy past the timeout).
+  async peerCount(): Promise<number | null> {
+    const outcome = await this.tryCall<Peer[]>('peers', {}).catch(() => null)
+    return outcome?.ok === true ? outcome.result.length : null
+  }
+
   async folder(): Promise<Folder | string> {
     let outcome: Outcome<NodeStatus & { folder: Folder }>
     try {

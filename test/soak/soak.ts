@@ -171,7 +171,9 @@ class SoakRun {
     }
   }
 
-  // Every device says "in sync" twice in a row, within the settle timeout.
+  // Every device says "in sync" twice in a row, within the settle timeout,
+  // while it is connected to every other: "in sync" speaks of the peers
+  // online, and a device alone is in sync with nobody.
   private async settle(): Promise<{ ok: boolean; report: string[] }> {
     const { devices } = this.cluster
     const deadline = Date.now() + this.opts.settleMs
@@ -184,7 +186,8 @@ class SoakRun {
       const outcomes = await Promise.all(
         devices.map((d) => d.tryCall('status', { folder: FOLDER, waitSynced: true, timeout: slice }, (slice + 15) * 1000).catch(() => null))
       )
-      streak = outcomes.every((o) => o?.ok === true) ? streak + 1 : 0
+      const peers = await Promise.all(devices.map((d) => d.peerCount()))
+      streak = outcomes.every((o) => o?.ok === true) && peers.every((n) => n !== null && n >= devices.length - 1) ? streak + 1 : 0
       await sleep(500)
     }
     return { ok: true, report: [] }
@@ -214,7 +217,7 @@ class SoakRun {
 async function stateLine(d: Device): Promise<string> {
   const f = await d.folder()
   if (typeof f === 'string') return `${d.name}: ${f}`
-  return `${d.name}: ${f.state}, ${f.files} files, ${f.conflicts} conflicts, lastError: ${f.lastError ?? 'none'}`
+  return `${d.name}: ${f.state}, ${f.files} files, ${f.conflicts} conflicts, ${(await d.peerCount()) ?? '?'} peers, lastError: ${f.lastError ?? 'none'}`
 }
 
 export function roundLine(r: RoundResult): string {
