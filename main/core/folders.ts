@@ -422,8 +422,10 @@ function asIterable(bytes: Uint8Array | AsyncIterable<Uint8Array>): AsyncIterabl
   return bytes instanceof Uint8Array ? [bytes] : bytes
 }
 
+// Peers refuse a catalog with a negative count, and hang up: a count this
+// device got wrong must cost it a wrong figure on their screens, never its peers.
 function pick(info: { files: number; bytes: number }): { files: number; bytes: number } {
-  return { files: info.files, bytes: info.bytes }
+  return { files: Math.max(0, info.files), bytes: Math.max(0, info.bytes) }
 }
 
 function settledWithin(settled: Promise<void>, ms: number): Promise<void> {

@@ -150,9 +150,16 @@ export class LocalIndex {
   }
 
   // `previous` is what get() returned for the path, which the totals drop.
+  // A record put since, still held here, is newer than what the caller read
+  // (two applies of one path at once, a parent repaired while it is pulled)
+  // and is the one dropped: dropping the caller's twice drove the totals
+  // below zero, and a catalog with negative bytes made every peer hang up.
   put(path: string, record: IndexRecord, previous: IndexRecord | null): void {
-    this.pending.set(PATH + path, record)
-    if (previous !== null) this.count(path, previous, -1)
+    const key = PATH + path
+    const held = this.pending.has(key) ? this.pending.get(key) : this.flushing.get(key)
+    const replaced = held === undefined ? previous : isRecord(held) ? held : null
+    this.pending.set(key, record)
+    if (replaced !== null) this.count(path, replaced, -1)
     this.count(path, record, 1)
   }
 

@@ -113,6 +113,18 @@ describe('LocalIndex on the node index database', () => {
     expect(await all(index)).toEqual([['/a.txt', file(3)]])
   })
 
+  test('two puts at one path that both read the same record before either wrote count it once', async () => {
+    const { index } = await open(await tempDir())
+    index.put('/p', file(100), null)
+    await index.flush()
+    const read = await index.get('/p')
+    index.put('/p', { kind: 'directory', size: 0, mtimeMs: 0, vv: {} }, read) // a parent repaired...
+    index.put('/p', { kind: 'directory', size: 0, mtimeMs: 0, vv: {} }, read) // ...while the pull applies it too
+    expect(index.totals).toEqual({ files: 0, bytes: 0, conflicts: 0 })
+    index.put('/p', file(7), read)
+    expect(index.totals).toEqual({ files: 1, bytes: 7, conflicts: 0 })
+  })
+
   test('a crash before the flush loses the writes held in memory, and only those', async () => {
     const dbDir = await tempDir()
     const first = await open(dbDir)
