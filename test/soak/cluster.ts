@@ -138,6 +138,11 @@ export class Device {
     return outcome.result
   }
 
+  // The last lines its process wrote to stderr (the node's log).
+  recentLog(lines: number): string[] {
+    return (this.child?.output() ?? '').trim().split('\n').slice(-lines)
+  }
+
   // How many peers it is connected to now; null when it cannot say (down, or busy past the timeout).
   async peerCount(): Promise<number | null> {
     const outcome = await this.tryCall<Peer[]>('peers', {}).catch(() => null)

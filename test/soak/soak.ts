@@ -17,6 +17,7 @@ import { type Tree, differences, snapshot } from './tree'
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const LATE_CHECK_MS = 15_000
 const SHOWN_DIFFS = 25
+const SHOWN_LOG_LINES = 12
 
 export interface SoakOptions {
   seed: number
@@ -210,6 +211,7 @@ class SoakRun {
     }
     for (const line of r.counts.rootLosses.slice(0, SHOWN_DIFFS)) log(`  ${line}`)
     for (const line of r.counts.resurrected.slice(0, SHOWN_DIFFS)) log(`  resurrected: ${line}`)
+    for (const d of this.cluster.devices) for (const line of d.recentLog(SHOWN_LOG_LINES)) log(`    ${d.name} log: ${line}`)
     for (const c of r.crashes) log(`  crash: ${c.device} exited with ${c.code}:\n${indent(c.output.split('\n').slice(-15).join('\n'))}`)
   }
 }
