@@ -252,10 +252,7 @@ export class HyperfoldNode extends ReadyResource {
     }, timeout)
     const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false, lane: null, dialing: false, heard: false }
     this.sessions.set(conn, session)
-    const peer = deviceIdOf(conn.remotePublicKey)
-    this.log(`connected to ${peer} (${conn.isInitiator ? 'dialled' : 'answered'})`)
     conn.once('close', () => {
-      this.log(`disconnected from ${peer}`)
       clearTimeout(timer)
       session.lane?.close()
       this.sessions.delete(conn)
