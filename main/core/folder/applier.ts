@@ -17,7 +17,7 @@
 import type { Chunk } from './chunk-ref'
 import type { Candidate, Resolution } from './merge'
 import { resolve } from './merge'
-import { type IndexRecord, heldVector } from './local-index'
+import { type IndexRecord, fileVectors, heldVector } from './local-index'
 import type { Publisher, PublisherContext } from './publisher'
 import { sameFile } from './publisher'
 import { type ScanEntry, scanPath } from './scanner'
@@ -126,7 +126,8 @@ export class Applier {
     const { fs, index } = this.ctx
     if (record !== null && record.kind === kind && holds(heldVector(record), winner.meta.vv)) {
       // The disk holds it already; the record takes in the losers' vectors, so that what it publishes next descends from them too.
-      if (compareVectors(record.vv, vv) !== 'after' && compareVectors(record.vv, vv) !== 'equal') index.put(path, { ...record, vv: mergeVectors(record.vv, vv) }, record)
+      const merged = mergeVectors(record.vv, vv)
+      if (compareVectors(record.vv, merged) !== 'equal') index.put(path, { ...record, ...(kind === 'file' ? fileVectors(merged, heldVector(record)) : { vv: merged }) }, record)
       return { kind: 'unchanged' }
     }
     if (kind === 'deleted') {
@@ -157,7 +158,7 @@ export class Applier {
     const chunks = await content.chunksOf(winner)
     if (replaces !== null && record?.kind === 'file') await this.archive(path, chunks, record.size)
     const written = await fs.writeFile(path, await content.read(winner, chunks, path), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
-    index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, executable: written.executable, vv, contentVv: meta.vv }, record)
+    index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, executable: written.executable, ...fileVectors(vv, meta.vv) }, record)
     if (chunks === null) content.forget(path, record)
     else await content.place(path, winner, chunks, record)
     return { kind: 'file', bytes: written.size }

@@ -13,7 +13,7 @@
 import RocksDB from 'rocksdb-native'
 import type Corestore from 'corestore'
 import { HyperfoldError } from '../../../contract/errors'
-import type { VersionVector } from './version-vector'
+import { type VersionVector, compareVectors } from './version-vector'
 import { isConflictCopy } from './conflict-name'
 import { openLegacyIndex } from './legacy-index'
 
@@ -331,6 +331,12 @@ function isRecord(value: unknown): value is IndexRecord {
 // The vector of what the disk holds at a record's path (see contentVv).
 export function heldVector(record: IndexRecord): VersionVector {
   return record.kind === 'file' ? (record.contentVv ?? record.vv) : record.vv
+}
+
+// A file record's vectors: `contentVv` only where it differs from `vv`
+// (mostly it does not, and every record is parsed on each rescan).
+export function fileVectors(vv: VersionVector, content: VersionVector): Pick<IndexRecord, 'vv' | 'contentVv'> {
+  return compareVectors(vv, content) === 'equal' ? { vv } : { vv, contentVv: content }
 }
 
 function isTotals(value: unknown): value is IndexTotals {

@@ -23,7 +23,7 @@ import type { FolderDrives } from './folder-drives'
 import type { FolderFs } from './folder-fs'
 import { type EntryMeta, MAX_INLINE_MANIFEST } from './entry-meta'
 import { encodeManifest, manifestToText } from './manifest'
-import type { IndexRecord, LocalIndex } from './local-index'
+import { type IndexRecord, type LocalIndex, fileVectors } from './local-index'
 import { type Candidate, type Resolution, resolve } from './merge'
 import type { ScanEntry } from './scanner'
 import { bumpVector } from './version-vector'
@@ -90,7 +90,7 @@ export class Publisher {
   adopt(path: string, disk: ScanEntry | null, resolution: Resolution | null, record: IndexRecord | null): boolean {
     if (resolution === null || !isWinnerOnDisk(disk, resolution.winner)) return false
     const { size, mtimeMs, executable } = disk!
-    this.ctx.index.put(path, { kind: 'file', size, mtimeMs, executable, vv: resolution.vv, contentVv: resolution.winner.meta.vv }, record)
+    this.ctx.index.put(path, { kind: 'file', size, mtimeMs, executable, ...fileVectors(resolution.vv, resolution.winner.meta.vv) }, record)
     return true
   }
 
@@ -122,7 +122,7 @@ export class Publisher {
       const staged = await this.stage()
       const blob = inline ? null : await staged.blobs.put(manifest)
       await this.stageEntry(path, { executable, blob, metadata: meta }, size)
-      this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, executable, vv: meta.vv, contentVv: meta.vv }, record)
+      this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, executable, vv: meta.vv }, record)
       await this.ctx.content.place(path, { writer: this.ctx.drives.ownKey, meta, blob }, chunks, record)
     })
     return 'file'
