@@ -31,24 +31,32 @@ describe('edits made apart merge when devices meet', () => {
     for (let round = 0; round < 2; round++) for (const node of nodes) await node.folders.waitSynced('Docs', 30_000)
   }
 
-  test('concurrent edits: one winner, the same conflict copy on all three, no byte lost', async () => {
-    const { nodes, roots } = await threeSynced()
-    const [a, b] = nodes
-    await a!.folders.pause('Docs')
-    await b!.folders.pause('Docs')
-    await fs.writeFile(path.join(roots[0]!, 'doc.txt'), 'edit from A\n')
-    await fs.utimes(path.join(roots[0]!, 'doc.txt'), new Date(), new Date('2026-01-01T10:00:00Z'))
-    await fs.writeFile(path.join(roots[1]!, 'doc.txt'), 'edit from B\n')
-    await fs.utimes(path.join(roots[1]!, 'doc.txt'), new Date(), new Date('2026-01-01T11:00:00Z'))
-    await a!.folders.resume('Docs')
-    await b!.folders.resume('Docs')
+  // Once every device has said "in sync" twice over, the three trees are one; that tree.
+  async function agreedTree(nodes: HyperfoldNode[], roots: string[]): Promise<Record<string, string>> {
     await settle(nodes)
     await settle(nodes)
-
     const trees = await Promise.all(roots.map(treeHashes))
     expect(trees[1]).toEqual(trees[0])
     expect(trees[2]).toEqual(trees[0])
-    const names = Object.keys(trees[0]!).sort()
+    return trees[0]!
+  }
+
+  // A and B, paused, each edit doc.txt: A's edit is the older one (10:00), B's the newer (11:00).
+  async function editApart(nodes: HyperfoldNode[], roots: string[]): Promise<void> {
+    for (const node of nodes.slice(0, 2)) await node.folders.pause('Docs')
+    for (const [i, who, hour] of [[0, 'A', 10], [1, 'B', 11]] as const) {
+      await fs.writeFile(path.join(roots[i]!, 'doc.txt'), `edit from ${who}\n`)
+      await fs.utimes(path.join(roots[i]!, 'doc.txt'), new Date(), new Date(`2026-01-01T${hour}:00:00Z`))
+    }
+  }
+
+  test('concurrent edits: one winner, the same conflict copy on all three, no byte lost', async () => {
+    const { nodes, roots } = await threeSynced()
+    const [a, b] = nodes
+    await editApart(nodes, roots)
+    await a!.folders.resume('Docs')
+    await b!.folders.resume('Docs')
+    const names = Object.keys(await agreedTree(nodes, roots)).sort()
     const deviceA = a!.status().device.id
     expect(names).toEqual(['doc.sync-conflict-20260101-100000-' + deviceA + '.txt', 'doc.txt', 'keep.txt'])
     for (const root of roots) {
@@ -79,12 +87,7 @@ describe('edits made apart merge when devices meet', () => {
   test("a conflict's winner deleted by a device that never saw the loser: the loser wins, on every device", async () => {
     const { nodes, roots } = await threeSynced()
     const [a, b] = nodes
-    await a!.folders.pause('Docs')
-    await b!.folders.pause('Docs')
-    await fs.writeFile(path.join(roots[0]!, 'doc.txt'), 'edit from A\n')
-    await fs.utimes(path.join(roots[0]!, 'doc.txt'), new Date(), new Date('2026-01-01T10:00:00Z'))
-    await fs.writeFile(path.join(roots[1]!, 'doc.txt'), 'edit from B\n')
-    await fs.utimes(path.join(roots[1]!, 'doc.txt'), new Date(), new Date('2026-01-01T11:00:00Z'))
+    await editApart(nodes, roots)
     await b!.folders.resume('Docs')
     await b!.folders.waitSynced('Docs', 30_000)
     await b!.folders.pause('Docs')
@@ -94,11 +97,7 @@ describe('edits made apart merge when devices meet', () => {
     expect(await fs.readFile(path.join(roots[2]!, 'doc.txt'), 'utf8')).toBe('edit from B\n') // B's edit won the conflict
 
     await b!.folders.resume('Docs')
-    await settle(nodes)
-    await settle(nodes)
-    const trees = await Promise.all(roots.map(treeHashes))
-    expect(trees[1]).toEqual(trees[0])
-    expect(trees[2]).toEqual(trees[0])
+    await agreedTree(nodes, roots)
     for (const root of roots) expect(await fs.readFile(path.join(root, 'doc.txt'), 'utf8')).toBe('edit from A\n')
   })
 
