@@ -138,7 +138,10 @@ export class Applier {
       // Recorded as deleted while it stayed, a directory would be on this disk alone while every device said "in sync".
       if (disk?.type === 'directory' && !(await fs.removeEmptyTree(path))) throw unsafePath(path, 'it was deleted on another device, but here it still holds files that are ignored or not synced yet')
       index.put(path, { kind: 'deleted', size: 0, mtimeMs: 0, vv }, record)
-      if (record?.kind === 'file' || record?.kind === 'directory') await this.removeDeletedParents(path)
+      // Also when the path was never here: a directory may have been kept for
+      // it alone, judged live from a writer's entry while another's deletion
+      // of it had not arrived yet (soak seed 2066725667).
+      await this.removeDeletedParents(path)
       return { kind: 'deleted' }
     }
     if (kind === 'directory') {
