@@ -3,7 +3,7 @@
 // longer kept; nothing new is written here.
 import fs from 'fs/promises'
 import path from 'path'
-import { io } from './disk-io'
+import { io, listDir } from './disk-io'
 
 const CHUNK_NAME = /^[0-9a-f]{64}$/
 const SUBDIR_NAME = /^[0-9a-f]{2}$/
@@ -71,15 +71,6 @@ export class ChunkFiles {
 
   private fileOf(hex: string): string {
     return path.join(this.dir, hex.slice(0, 2), hex)
-  }
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return await fs.readdir(dir)
-  } catch (err) {
-    if (isCode(err, 'ENOENT')) return []
-    throw err
   }
 }
 

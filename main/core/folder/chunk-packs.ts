@@ -7,14 +7,16 @@
 // kept out of a mostly dead pack and then removes it.
 import path from 'path'
 import fs from 'fs/promises'
-import { io, now, pace, readFull } from './disk-io'
+import { CHUNK_MIN } from './chunker'
+import { io, listDir, now, pace, readFull } from './disk-io'
 
 // A pack takes no more once it is this long; a sweep's copy of what a pack
 // still holds reads and writes at most this much.
 const PACK_BYTES = 64 << 20
 const PACK_NAME = /^(\d{1,9})\.pack$/
-// Below this a chunk is written synchronously (see disk-io's pace): the call costs more than its bytes.
-const WRITE_NOW_BYTES = 16 << 10
+// Below the chunker's least chunk (only a small file's whole content) a chunk
+// is written synchronously (see disk-io's pace): the call costs more than its bytes.
+const WRITE_NOW_BYTES = CHUNK_MIN
 
 export interface PackPlace {
   pack: number
@@ -140,13 +142,4 @@ export class ChunkPacks {
 function packOf(name: string): number | null {
   const match = PACK_NAME.exec(name)
   return match === null ? null : Number(match[1])
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return await fs.readdir(dir)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw err
-  }
 }

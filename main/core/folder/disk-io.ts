@@ -21,6 +21,16 @@ export const io = {
   mkdir: promisify(fs.mkdir)
 }
 
+// The names in a directory; none when it is not there (yet).
+export async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await fs.promises.readdir(dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw err
+  }
+}
+
 // Reads until `length` bytes are in or the file ends (fs.read may return fewer
 // before its end); returns how many came.
 export async function readFull(fd: number, buffer: Buffer, at: number, length: number, position: number): Promise<number> {
