@@ -7,7 +7,7 @@
 // kept out of a mostly dead pack and then removes it.
 import path from 'path'
 import fs from 'fs/promises'
-import { CHUNK_MIN } from './chunker'
+import { CHUNK_MIN } from './chunk-cuts'
 import { io, listDir, now, pace, readFull } from './disk-io'
 
 // A pack takes no more once it is this long; a sweep's copy of what a pack

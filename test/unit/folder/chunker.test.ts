@@ -5,7 +5,8 @@ import fs from 'fs/promises'
 import path from 'path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { CHUNK_MAX, CHUNK_MIN, type FileChunk, chunkFile, cutPoints } from '../../../main/core/folder/chunker'
+import { CHUNK_MAX, CHUNK_MIN, cutPoints } from '../../../main/core/folder/chunk-cuts'
+import { type FileChunk, chunkFile } from '../../../main/core/folder/chunker'
 import { scratch } from '../../helpers/scratch'
 
 const { tempDir, cleanups } = scratch('hyperfold-chunker-')
@@ -52,6 +53,25 @@ async function chunksOf(data: Buffer, signal?: AbortSignal, size?: number): Prom
   for await (const chunk of chunkFile(handle.fd, { ...(signal === undefined ? {} : { signal }), ...(size === undefined ? {} : { size }) })) out.push(chunk)
   return out
 }
+
+// FastCDC as the paper writes it, a byte at a time: the cutter, unrolled for
+// speed, must cut every buffer exactly here.
+function referenceCuts(data: Uint8Array): number[] {
+  const cuts: number[] = []
+  for (let start = 0; start < data.length; ) {
+    let h = 0
+    let end = Math.min(start + CHUNK_MAX, data.length)
+    for (let i = start + CHUNK_MIN; i < end; i++) {
+      h = ((h << 1) + GEAR[data[i]!]!) | 0
+      const mask = i - start < 64 << 10 ? 0xffff8000 | 0 : 0xfffe0000 | 0
+      if ((h & mask) === 0) end = i + 1
+    }
+    cuts.push((start = end))
+  }
+  return cuts
+}
+
+const GEAR = Uint32Array.from({ length: 256 }, (_, i) => createHash('sha256').update(`hyperfold gear ${i}`).digest().readUInt32BE(0))
 
 function expectSizesInBounds(cuts: number[], length: number): void {
   let start = 0
@@ -136,7 +156,9 @@ describe('cutPoints(data)', () => {
       })
     fc.assert(
       fc.property(buffers, (data) => {
-        expectSizesInBounds(cutPoints(data), data.length)
+        const cuts = cutPoints(data)
+        expectSizesInBounds(cuts, data.length)
+        expect(cuts).toEqual(referenceCuts(data))
       }),
       { numRuns: 60 }
     )
