@@ -10,8 +10,6 @@ import { OPEN_NO_FOLLOW } from './folder-fs'
 import { parseFolderPath } from './folder-path'
 import type { IgnoreRules } from './ignore-rules'
 
-const LSTATS_AT_ONCE = 16
-
 export interface ScanEntry {
   path: string
   type: 'file' | 'directory' | 'symlink'
@@ -71,25 +69,44 @@ export async function hashFile(absPath: string): Promise<string> {
 // A directory's contents sort at its name + '/': after a sibling named
 // "name-2", before one named "name0". Only one directory's entries are held
 // per level of depth, so memory follows the widest directory and the depth,
-// not the number of files. The lstats of one directory run a few at a time.
+// not the number of files. The lstats are synchronous, paced (disk-io).
 async function* scanEntries(walk: Walk, dirPath: string, entries: DirEntry[]): AsyncGenerator<ScanItem> {
   const { root, rules } = walk
-  const paths = entries.filter((e) => !rules.isIgnored(`${dirPath}/${e.name}`, e.isDirectory)).map((e) => `${dirPath}/${e.name}`)
-  const steps: { key: Buffer; item: ScanItem; contents: boolean }[] = []
-  for (let i = 0; i < paths.length; i += LSTATS_AT_ONCE) {
+  const steps: { key: string | Buffer; item: ScanItem; contents: boolean }[] = []
+  let ascii = true
+  for (const entry of entries) {
     checkStopped(walk)
-    for (const item of await Promise.all(paths.slice(i, i + LSTATS_AT_ONCE).map((p) => scanPath(root, p)))) {
-      if (item === null) continue
-      steps.push({ key: Buffer.from(item.path), item, contents: false })
-      if (item.type === 'directory') steps.push({ key: Buffer.from(item.path + '/'), item, contents: true })
-    }
+    const folderPath = `${dirPath}/${entry.name}`
+    if (rules.isIgnored(folderPath, entry.isDirectory)) continue
+    await pace()
+    const item = scanPathNow(root, folderPath)
+    if (item === null) continue
+    ascii &&= isAscii(entry.name)
+    steps.push({ key: item.path, item, contents: false })
+    if (item.type === 'directory') steps.push({ key: `${item.path}/`, item, contents: true })
   }
-  steps.sort((a, b) => Buffer.compare(a.key, b.key))
+  sortByBytes(steps, ascii)
   for (const step of steps) {
     checkStopped(walk)
     if (step.contents) yield* scanSubdir(walk, step.item.path)
     else yield step.item
   }
+}
+
+// In the byte order of the paths' UTF-8. A string's own order is that order
+// when every name is ASCII, as nearly all are: no Buffer is made for each.
+function sortByBytes(steps: { key: string | Buffer }[], ascii: boolean): void {
+  if (ascii) {
+    steps.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    return
+  }
+  for (const step of steps) step.key = Buffer.from(step.key as string)
+  steps.sort((a, b) => Buffer.compare(a.key as Buffer, b.key as Buffer))
+}
+
+function isAscii(name: string): boolean {
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) > 0x7f) return false
+  return true
 }
 
 // What a directory holds, in the same order and form as scanFolder; for a
@@ -113,21 +130,24 @@ function checkStopped(walk: Walk): void {
   if (walk.signal?.aborted === true) throw new ScanStopped()
 }
 
+// One call for the whole directory: iterating it (opendir) cost an await per entry.
 async function listDir(dir: string): Promise<DirEntry[]> {
-  const entries: DirEntry[] = []
-  for await (const entry of await fs.opendir(dir)) entries.push({ name: entry.name, isDirectory: entry.isDirectory() })
-  return entries
+  return (await fs.readdir(dir, { withFileTypes: true })).map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory() }))
 }
 
 // One entry, as a scan would report it; null for what holds no content (sockets, pipes).
 export async function scanPath(root: string, folderPath: string): Promise<ScanItem | null> {
+  await pace()
+  return scanPathNow(root, folderPath)
+}
+
+function scanPathNow(root: string, folderPath: string): ScanItem | null {
   try {
     parseFolderPath(folderPath)
   } catch (err) {
     return { path: folderPath, type: 'error', message: (err as Error).message }
   }
   let stats: Stats | null
-  await pace()
   try {
     stats = now.lstat(path.join(root, folderPath))
   } catch (err) {

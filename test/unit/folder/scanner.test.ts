@@ -55,6 +55,13 @@ describe('scanFolder(root, rules)', () => {
     expect([...bytes].sort(Buffer.compare)).toEqual(bytes)
   })
 
+  test('sorts a directory of ASCII names in the same byte order', async () => {
+    const root = await tempDir()
+    await writeFiles(root, { 'b/x': '', 'b.c': '', b0: '', B: '', _: '', '}': '', 'b-/y': '' })
+    const paths = (await scan(root)).map((item) => item.path)
+    expect(paths).toEqual(['/B', '/_', '/b', '/b-', '/b-/y', '/b.c', '/b/x', '/b0', '/}'])
+  })
+
   test('reports a symlink as one and never follows it out of the folder', async () => {
     const root = await tempDir()
     const outside = await tempDir()
