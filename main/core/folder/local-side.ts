@@ -17,7 +17,7 @@ import { parentOf } from './folder-path'
 import { FolderWatcher } from './folder-watcher'
 import { IgnoreRules } from './ignore-rules'
 import type { IndexRecord, LocalIndex } from './local-index'
-import { type Published, Publisher, type PublisherContext } from './publisher'
+import { type Published, Publisher, type PublisherContext, changeOf } from './publisher'
 import { type RootGuard, RootMissing } from './root-guard'
 import { scanDiff } from './scan-diff'
 import { type ScanEntry, scanDirectory, scanFolder, scanPath } from './scanner'
@@ -107,6 +107,7 @@ export class LocalSide {
     let changes = 0
     const pairs = scanDiff(scanFolder(this.fs.root, this.rules, this.scanSignal), this.opts.index.records())
     await eachLimit(pairs, SCAN_CONCURRENCY, async ({ path, disk, record }) => {
+      if (changeOf(record, disk) === null) return // most of a rescan: not worth the publisher's awaits
       if (disk === null && this.leftAlone(path, record)) return
       if ((await this.publishOne(path, disk, record)) !== null) changes++
     })

@@ -211,7 +211,8 @@ export function isWinnerOnDisk(disk: ScanEntry | null, winner: Candidate | undef
   return winner.meta.size === disk.size && sameMillisecond(winner.meta.mtime, disk.mtimeMs) && winner.meta.executable === disk.executable
 }
 
-function changeOf(record: IndexRecord | null, disk: ScanEntry | null): Published {
+// What the disk holds that the record does not say, by the record alone (no merge asked).
+export function changeOf(record: IndexRecord | null, disk: ScanEntry | null): Published {
   if (disk === null) return record === null || record.kind === 'deleted' ? null : 'deleted'
   if (disk.type === 'directory') return record?.kind === 'directory' ? null : 'directory'
   return disk.type === 'file' && !sameFile(record, disk) ? 'file' : null
