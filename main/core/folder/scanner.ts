@@ -149,7 +149,7 @@ function scanPathNow(root: string, folderPath: string): ScanItem | null {
   }
   let stats: Stats | null
   try {
-    stats = now.lstat(path.join(root, folderPath))
+    stats = now.lstat(root + folderPath) // parsed above: '/' and plain names, nothing for join to resolve
   } catch (err) {
     return scanError(folderPath, `cannot read it (${codeOf(err)})`)
   }
