@@ -123,7 +123,11 @@ describe("a peer's file, read by range before syncing it", () => {
     // Another read after it: whatever the first had in flight has landed by the time this one is answered.
     const again = await request('/clips/big.bin', { range: 'bytes=0-9' })
     expect(Buffer.from(await again.arrayBuffer()).equals(bytes.subarray(0, 10))).toBe(true)
-    expect(received() - before).toBeLessThan(4 * MiB) // of a 16 MiB file
+    // Not the whole 16 MiB. What did arrive is the two segments asked ahead
+    // plus whatever the HTTP connection took in before the abort reached it:
+    // loopback TCP buffers grow to several MiB, the more so the faster the
+    // peer answers (4.6-5.0 MiB here once a file's cutting had a thread of its own).
+    expect(received() - before).toBeLessThan(SIZE / 2)
   })
 
   test('hyperfold cat writes the range to stdout, binary safe, and refuses a bad range', async () => {

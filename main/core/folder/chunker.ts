@@ -21,7 +21,7 @@ export async function* chunkFile(fd: number, opts: { signal?: AbortSignal; size?
   const { signal } = opts
   const spare: Buffer[] = []
   const cuts = slabCuts(fd, opts, spare)
-  let next: Promise<IteratorResult<SlabCuts>> | null = cuts.next()
+  let next: Promise<IteratorResult<SlabCuts>> = cuts.next()
   try {
     for (;;) {
       const item: IteratorResult<SlabCuts> = await next
@@ -39,7 +39,7 @@ export async function* chunkFile(fd: number, opts: { signal?: AbortSignal; size?
       spare.push(slab)
     }
   } finally {
-    await next?.catch(() => undefined)
+    await next.catch(() => undefined)
     await cuts.return(undefined)
   }
 }
