@@ -49,8 +49,10 @@ export class Journal {
     for (const r of this.removals) {
       const back = trees.map((t) => t.get(r.path)).find((n) => n?.kind === 'file')
       if (back === undefined || back.kind !== 'file') continue
-      // A folder root restored from a copy after the removal may bring the old content back: a backup restored.
-      const rewritten = this.arrivals.some((a) => a.at >= r.at && a.path === r.path) // the same step: a move, then a new file there || this.touches.some((t) => t.at > r.at && t.path === '/')
+      // Written again from the same step on (a move, then a new file there), or
+      // a folder root restored from a copy after the removal, which may bring
+      // the old content back, as a restored backup does.
+      const rewritten = this.arrivals.some((a) => a.at >= r.at && a.path === r.path) || this.touches.some((t) => t.at > r.at && t.path === '/')
       const alone = !this.touches.some((t) => t.at !== r.at && related(t.path, r.path))
       if (!rewritten && back.sha === r.sha) out.push(`${r.path} is back with the content ${r.what} removed`)
       else if (!rewritten && alone && !this.removals.some((o) => o !== r && o.at !== r.at && related(o.path, r.path))) {

@@ -101,7 +101,10 @@ const OPS: Record<OpKind, Op> = {
     if (d === undefined || p === undefined) return null
     await removing(ctx, d, p, `${d.name}'s delete`)
     ctx.models.get(d)!.remove(p)
-    return `${d.name} delete ${p}` + (await tolerate(fs.rm(abs(d, p))))
+    const outcome = await tolerate(fs.rm(abs(d, p)))
+    // A peer turned the file into a directory meanwhile: the delete removed nothing, what is there now is no resurrection.
+    if (outcome !== '') ctx.journal.undoStep()
+    return `${d.name} delete ${p}${outcome}`
   },
   async 'rename-file'(ctx) {
     const [d, p] = pickFile(ctx) ?? []
