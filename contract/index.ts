@@ -167,6 +167,11 @@ export const commands = {
   }),
   pause: command<Folder>()({ summary: 'Pause syncing a folder', input: z.object({ folder: folderRef }), args: ['folder'] }),
   resume: command<Folder>()({ summary: 'Resume syncing a folder', input: z.object({ folder: folderRef }), args: ['folder'] }),
+  rescan: command<Folder>()({
+    summary: 'Look at a folder on disk for changes now, as the hourly scan does',
+    input: z.object({ folder: folderRef }),
+    args: ['folder']
+  }),
   remove: command<Folder>()({
     summary: 'Stop syncing a folder (its files stay on disk)',
     input: z.object({ folder: folderRef }),

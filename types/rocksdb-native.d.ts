@@ -22,7 +22,14 @@ declare module 'rocksdb-native' {
     flush(): Promise<void>
     destroy(): void
   }
-  interface Iterator extends AsyncIterable<{ key: Buffer; value: Buffer }> {
+  type Entry = { key: Buffer; value: Buffer }
+  // A streamx Readable of entries.
+  interface Iterator extends AsyncIterable<Entry> {
+    on(event: 'data', listener: (entry: Entry) => void): this
+    on(event: 'end' | 'close', listener: () => void): this
+    on(event: 'error', listener: (err: unknown) => void): this
+    pause(): this
+    resume(): this
     destroy(err?: Error): void
   }
   interface BatchOptions {

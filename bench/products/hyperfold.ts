@@ -210,10 +210,9 @@ export class HyperfoldDevice implements Device {
     return { bytesDone: f.progress?.bytesDone ?? f.bytes, bytesTotal: f.progress?.bytesTotal ?? f.bytes }
   }
 
-  // `pause` then `resume`: resume starts the folder's local side, which begins with a full scan.
+  // `rescan` answers once the scan is done, as Syncthing's POST /rest/db/scan does.
   async rescan(name: string): Promise<void> {
-    await this.api.call('pause', { folder: name })
-    await this.api.call('resume', { folder: name })
+    await this.api.call('rescan', { folder: name })
     await this.api.call('status', { folder: name, waitSynced: true, timeout: 3600 })
   }
 

@@ -31,6 +31,7 @@ export function createHandlers(node: HyperfoldNode): Handlers {
     'folder.history-policy': ({ folder, retention, own }) => node.folders.setHistory(folder, { retention, own }),
     pause: ({ folder }) => node.folders.pause(folder),
     resume: ({ folder }) => node.folders.resume(folder),
+    rescan: ({ folder }) => node.folders.rescan(folder),
     remove: ({ folder }) => node.folders.remove(folder),
     'folder.conflicts': ({ folder }) => node.folders.conflicts(folder),
     'folder.resolve-conflict': ({ folder, copy, keep }) => node.folders.resolveConflict(folder, copy, keep),

@@ -243,6 +243,14 @@ export class Folders {
     return this.describe(this.open.get(folder.config.id)!)
   }
 
+  // Answers once the scan is done, with what it found counted in.
+  async rescan(ref: string): Promise<Folder> {
+    const folder = this.findLocal(ref)
+    if (folder.config.paused) throw new HyperfoldError('FOLDER_NOT_LOCAL', `${folder.config.name} is paused: resume it to scan it.`)
+    await folder.scan()
+    return this.describe(folder)
+  }
+
   // Only the keys given change; the folder hears of it at once, and the state file keeps it across restarts.
   async setHistory(ref: string, change: Partial<FolderHistory>): Promise<Folder> {
     const folder = this.findLocal(ref)

@@ -69,7 +69,11 @@ describe('shared folders driven through the CLI', () => {
   test('pause, resume and remove; a folder is addressed by name or id; bad input is one line', async () => {
     const folders = await cliJson<Folder[]>(['--data-dir', dirB, 'folders'])
     const id = folders.find((f) => f.name === 'Photos')!.id
+    await fs.writeFile(path.join(copy, 'late.txt'), 'found by the scan\n')
+    expect(await cliJson<Folder>(['--data-dir', dirB, 'rescan', 'Photos'])).toMatchObject({ files: 3, bytes: 64_000 + 9 + 18 })
     expect((await cliJson<Folder>(['--data-dir', dirB, 'pause', id])).state).toBe('paused')
+    const pausedScan = await runCli(['--data-dir', dirB, 'rescan', 'Photos', '--json'])
+    expect(JSON.parse(pausedScan.stdout).error).toMatchObject({ code: 'FOLDER_NOT_LOCAL', message: 'Photos is paused: resume it to scan it.' })
     expect((await cliJson<Folder>(['--data-dir', dirB, 'resume', 'photos'])).state).not.toBe('paused')
 
     const missing = await runCli(['--data-dir', dirB, 'ls', 'Nope', '--json'])

@@ -54,6 +54,10 @@ describe('folders of a topic: cards, sharing, syncing, pause, resume, remove', (
     expect(screen.queryByText('No folders yet.')).toBeNull()
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Share a folder' }))
 
+    await writeFiles(dir, { 'c.txt': 'scanned' })
+    await fireEvent.click(within(card).getByRole('button', { name: 'Rescan' }))
+    expect(await within(card).findByText('3 files · 16 B')).toBeTruthy()
+
     await fireEvent.click(within(card).getByRole('button', { name: 'Pause' }))
     expect(await within(card).findByText('Paused')).toBeTruthy()
     // The button stays disabled until the pause command has fully settled.

@@ -33,20 +33,28 @@ const OWN_RULES = [FOLDER_MARKER, `${TEMP_PREFIX}*`]
 // ignore file, so that its fix is seen. (The local side publishes nothing then.)
 const HOLD_BACK_RULES = ['*', `!/${IGNORE_FILE}`]
 
+// Paths tested before the matcher (and the cache it keeps) is made anew.
+const MATCHER_REUSE = 4096
+
 export class IgnoreRules {
   // The ignore file's text, as loaded: what a reload compares to know whether
   // anything changed. Null when the file could not be read (see holdBack).
   readonly text: string | null
   // Why the rules hold every local change back; null when they do not.
   readonly problem: string | null
-  private readonly matcher: Ignore
+  private matcher: Ignore
+  private tested = 0
 
-  // `ignore` matches case-insensitively on every OS, so all peers agree on what is ignored.
   private constructor(userRules: string | null, problem: string | null = null) {
     this.text = userRules
     this.problem = problem
-    const base = userRules === null ? ignore().add(HOLD_BACK_RULES) : ignore().add(DEFAULT_RULES).add(userRules)
-    this.matcher = base.add(OWN_RULES)
+    this.matcher = this.build()
+  }
+
+  // `ignore` matches case-insensitively on every OS, so all peers agree on what is ignored.
+  private build(): Ignore {
+    const base = this.text === null ? ignore().add(HOLD_BACK_RULES) : ignore().add(DEFAULT_RULES).add(this.text)
+    return base.add(OWN_RULES)
   }
 
   static async load(root: string): Promise<IgnoreRules> {
@@ -72,7 +80,15 @@ export class IgnoreRules {
   // The matcher wants paths relative to the root, with a trailing slash for
   // directories (gitignore's "build/" matches only a directory).
   isIgnored(folderPath: string, isDirectory: boolean): boolean {
-    const relative = folderPath.replace(/^\/+/, '')
+    // The matcher keeps every path it was asked about, for good: 14.6 MiB for a
+    // 100,000-file folder, which each rescan's garbage collections walked. A
+    // fresh one now and then keeps what it holds to recent paths (a scan's
+    // directory and its parents), at the price of compiling the rules again.
+    if (++this.tested > MATCHER_REUSE) {
+      this.matcher = this.build()
+      this.tested = 0
+    }
+    const relative = folderPath.startsWith('/') ? folderPath.replace(/^\/+/, '') : folderPath
     return this.matcher.ignores(isDirectory ? `${relative}/` : relative)
   }
 }

@@ -16,6 +16,7 @@ import { HyperfoldError } from '../../../contract/errors'
 import { type VersionVector, compareVectors } from './version-vector'
 import { isConflictCopy } from './conflict-name'
 import { openLegacyIndex } from './legacy-index'
+import { readAhead } from './read-ahead'
 
 // Where the chunk list of the content a file record describes is: the
 // version's own (inline text, or its writer's blob). Not the list itself: a
@@ -235,14 +236,23 @@ export class LocalIndex {
 
   // The flushed records only (flush first to see every write), all or those under a directory.
   async *records(under = ''): AsyncGenerator<[string, IndexRecord]> {
+    for await (const batch of this.recordBatches(under)) yield* batch
+  }
+
+  // The same, a batch at a time: for a walk over every record (a rescan), where an await per record costs more than the record.
+  async *recordBatches(under = ''): AsyncGenerator<[string, IndexRecord][]> {
     const paths = this.prefix + PATH
     const range = under === '' ? { gte: paths, lt: this.prefix + 'p;' } : { gt: `${paths}${under}/`, lt: `${paths}${under}0` } // '0' follows '/'
     const walk = this.db.iterator(range, { capacity: ITERATOR_CAPACITY })
     this.walks.add(walk)
     try {
-      for await (const { key, value } of walk) {
-        const record = decode(value)
-        if (isRecord(record)) yield [key.toString('utf8').slice(paths.length), record]
+      for await (const entries of readAhead(walk, ITERATOR_CAPACITY)) {
+        const batch: [string, IndexRecord][] = []
+        for (const { key, value } of entries) {
+          const record = decode(value)
+          if (isRecord(record)) batch.push([key.toString('utf8').slice(paths.length), record])
+        }
+        if (batch.length > 0) yield batch
       }
     } finally {
       this.walks.delete(walk)

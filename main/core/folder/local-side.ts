@@ -19,7 +19,7 @@ import { IgnoreRules } from './ignore-rules'
 import type { IndexRecord, LocalIndex } from './local-index'
 import { type Published, Publisher, type PublisherContext, changeOf } from './publisher'
 import { type RootGuard, RootMissing } from './root-guard'
-import { scanDiff } from './scan-diff'
+import { type ScanPair, scanDiff } from './scan-diff'
 import { type ScanEntry, scanDirectory, scanFolder, scanPath } from './scanner'
 
 // Files read and staged at once by a scan: their opens and reads overlap.
@@ -105,15 +105,25 @@ export class LocalSide {
     if (this.rules.problem !== null) return 0 // held back: nothing is published, nothing deleted
     await this.publisher.commit() // records() reads what is flushed, from a snapshot taken now
     let changes = 0
-    const pairs = scanDiff(scanFolder(this.fs.root, this.rules, this.scanSignal), this.opts.index.records())
-    await eachLimit(pairs, SCAN_CONCURRENCY, async ({ path, disk, record }) => {
-      if (changeOf(record, disk) === null) return // most of a rescan: not worth the publisher's awaits
-      if (disk === null && this.leftAlone(path, record)) return
+    const pairs = scanDiff(scanFolder(this.fs.root, this.rules, this.scanSignal), this.opts.index.recordBatches())
+    await eachLimit(this.changed(pairs), SCAN_CONCURRENCY, async ({ path, disk, record }) => {
       if ((await this.publishOne(path, disk, record)) !== null) changes++
     })
     await this.publisher.commit()
     await this.removeEmptiedParents()
     return changes
+  }
+
+  // The pairs that may hold a local change. Most of a rescan has none: passed
+  // over here, they cost neither the publisher's awaits nor one of their own.
+  private async *changed(batches: AsyncIterable<ScanPair[]>): AsyncGenerator<ScanPair> {
+    for await (const batch of batches) {
+      for (const pair of batch) {
+        if (changeOf(pair.record, pair.disk) === null) continue
+        if (pair.disk === null && this.leftAlone(pair.path, pair.record)) continue
+        yield pair
+      }
+    }
   }
 
   // Directories kept for what this device has now deleted go the way a pull's deletion would take them.
@@ -171,9 +181,11 @@ export class LocalSide {
   private async rescanDirectory(dir: string, ino: number, record: IndexRecord): Promise<void> {
     if (record.ino === ino) return
     await this.publisher.commit() // records() reads what is flushed
-    for await (const { path, disk, record: sub } of scanDiff(scanDirectory(this.fs.root, dir, this.rules, this.scanSignal), this.opts.index.records(dir))) {
-      if (disk === null && this.leftAlone(path, sub)) continue
-      await this.publishOne(path, disk, sub)
+    for await (const batch of scanDiff(scanDirectory(this.fs.root, dir, this.rules, this.scanSignal), this.opts.index.recordBatches(dir))) {
+      for (const { path, disk, record: sub } of batch) {
+        if (disk === null && this.leftAlone(path, sub)) continue
+        await this.publishOne(path, disk, sub)
+      }
     }
     this.opts.index.put(dir, { ...record, ino }, record)
   }

@@ -51,7 +51,7 @@ export class ScanStopped extends Error {
 
 // A root that cannot be listed throws: then there is no state to report at all.
 // The signal is checked between entries, so a stop is seen within a few lstats.
-export async function* scanFolder(root: string, rules: IgnoreRules, signal?: AbortSignal): AsyncGenerator<ScanItem> {
+export async function* scanFolder(root: string, rules: IgnoreRules, signal?: AbortSignal): AsyncGenerator<ScanItem[]> {
   yield* scanEntries({ root, rules, signal }, '', await listDir(root))
 }
 
@@ -65,12 +65,14 @@ export async function hashFile(absPath: string): Promise<string> {
 }
 
 // Items come in the byte order of their paths, the order of the local
-// index's keys, so that a rescan walks the two side by side (see scan-diff).
+// index's keys, so that a rescan walks the two side by side (see scan-diff),
+// and in batches: a directory's entries up to the next subdirectory's
+// contents. An await per item cost more than its lstat.
 // A directory's contents sort at its name + '/': after a sibling named
 // "name-2", before one named "name0". Only one directory's entries are held
 // per level of depth, so memory follows the widest directory and the depth,
 // not the number of files. The lstats are synchronous, paced (disk-io).
-async function* scanEntries(walk: Walk, dirPath: string, entries: DirEntry[]): AsyncGenerator<ScanItem> {
+async function* scanEntries(walk: Walk, dirPath: string, entries: DirEntry[]): AsyncGenerator<ScanItem[]> {
   const { root, rules } = walk
   const steps: { key: string | Buffer; item: ScanItem; contents: boolean }[] = []
   let ascii = true
@@ -86,11 +88,18 @@ async function* scanEntries(walk: Walk, dirPath: string, entries: DirEntry[]): A
     if (item.type === 'directory') steps.push({ key: `${item.path}/`, item, contents: true })
   }
   sortByBytes(steps, ascii)
+  let batch: ScanItem[] = []
   for (const step of steps) {
     checkStopped(walk)
-    if (step.contents) yield* scanSubdir(walk, step.item.path)
-    else yield step.item
+    if (!step.contents) {
+      batch.push(step.item)
+      continue
+    }
+    if (batch.length > 0) yield batch
+    batch = []
+    yield* scanSubdir(walk, step.item.path)
   }
+  if (batch.length > 0) yield batch
 }
 
 // In the byte order of the paths' UTF-8. A string's own order is that order
@@ -111,16 +120,16 @@ function isAscii(name: string): boolean {
 
 // What a directory holds, in the same order and form as scanFolder; for a
 // batch that finds a directory where one was recorded (it may be another one).
-export function scanDirectory(root: string, dirPath: string, rules: IgnoreRules, signal?: AbortSignal): AsyncGenerator<ScanItem> {
+export function scanDirectory(root: string, dirPath: string, rules: IgnoreRules, signal?: AbortSignal): AsyncGenerator<ScanItem[]> {
   return scanSubdir({ root, rules, signal }, dirPath)
 }
 
-async function* scanSubdir(walk: Walk, dirPath: string): AsyncGenerator<ScanItem> {
+async function* scanSubdir(walk: Walk, dirPath: string): AsyncGenerator<ScanItem[]> {
   let entries: DirEntry[]
   try {
     entries = await listDir(path.join(walk.root, dirPath))
   } catch (err) {
-    yield scanError(dirPath, `cannot list its contents (${codeOf(err)})`)
+    yield [scanError(dirPath, `cannot list its contents (${codeOf(err)})`)]
     return
   }
   yield* scanEntries(walk, dirPath, entries)

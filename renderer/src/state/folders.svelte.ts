@@ -87,6 +87,11 @@ export class FolderStore {
     return this.#apply(this.#client.call('resume', { folder: folderId }))
   }
 
+  // Looks at the folder on disk now; answers once the scan is done.
+  rescan(folderId: string): Promise<Folder> {
+    return this.#apply(this.#client.call('rescan', { folder: folderId }))
+  }
+
   setHistory(folderId: string, change: Partial<FolderHistory>): Promise<Folder> {
     return this.#apply(this.#client.call('folder.history-policy', { folder: folderId, ...change }))
   }

@@ -65,6 +65,15 @@ describe('IgnoreRules.load(root) with a .hyperfoldignore', () => {
     expect(rules.isIgnored('/build/out.bin', false)).toBe(true)
   })
 
+  test('rules match the same after many thousands of paths (the matcher is made anew on the way)', async () => {
+    const rules = await IgnoreRules.load(await folderWith(RULES))
+    for (let i = 0; i < 10_000; i++) {
+      expect(rules.isIgnored(`/d${i}/x.log`, false)).toBe(true)
+      expect(rules.isIgnored(`/sub/d${i}/keep.log`, false)).toBe(false)
+      expect(rules.isIgnored(`/build/d${i}/keep.log`, false)).toBe(true)
+    }
+  })
+
   test('a negation re-includes a file in a subdirectory, but not inside an ignored directory', async () => {
     const rules = await IgnoreRules.load(await folderWith(RULES))
     expect(rules.isIgnored('/sub/deeper/x.log', false)).toBe(true)

@@ -180,6 +180,19 @@ describe('LocalIndex on the node index database', () => {
     expect(index.totals).toEqual({ files: 2, bytes: 3, conflicts: 0 })
   })
 
+  test('records() walks many batches whole and in order, the next read while the last is used', async () => {
+    const { index } = await open(await tempDir())
+    const paths = Array.from({ length: 5000 }, (_, i) => `/f${String(i).padStart(5, '0')}`)
+    for (const p of paths) index.put(p, file(1), null)
+    await index.flush()
+    const seen: string[] = []
+    for await (const [p] of index.records()) {
+      seen.push(p)
+      if (seen.length % 700 === 0) await new Promise((resolve) => setTimeout(resolve, 1)) // a reader at work between records
+    }
+    expect(seen).toEqual(paths)
+  })
+
   test('a walk its reader left part-way does not keep the database from closing', async () => {
     const { index, close } = await open(await tempDir())
     for (let i = 0; i < 3000; i++) index.put(`/f${i}`, file(1), null)

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import fc from 'fast-check'
 import type { IndexRecord } from '../../../main/core/folder/local-index'
 import { type ScanPair, scanDiff } from '../../../main/core/folder/scan-diff'
 import type { ScanItem } from '../../../main/core/folder/scanner'
@@ -8,14 +9,15 @@ const dir = (path: string): ScanItem => ({ path, type: 'directory', size: 0, mti
 const unreadable = (path: string): ScanItem => ({ path, type: 'error', message: `${path}: cannot read it.` })
 const record = (kind: IndexRecord['kind']): IndexRecord => ({ kind, size: 1, mtimeMs: 1, vv: { dev: 1 } })
 
-async function pairs(scan: ScanItem[], records: [string, IndexRecord][]): Promise<[string, string | null, string | null][]> {
+// Both sides come in batches of `size` (the scanner's are a directory's, the index's what one read brought).
+async function pairs(scan: ScanItem[], records: [string, IndexRecord][], size = [2, 3]): Promise<[string, string | null, string | null][]> {
   const out: ScanPair[] = []
-  for await (const pair of scanDiff(toAsync(scan), toAsync(records))) out.push(pair)
+  for await (const batch of scanDiff(inBatches(scan, size[0]!), inBatches(records, size[1]!))) out.push(...batch)
   return out.map((p) => [p.path, p.disk?.type ?? null, p.record?.kind ?? null])
 }
 
-async function* toAsync<T>(items: T[]): AsyncGenerator<T> {
-  yield* items
+async function* inBatches<T>(items: T[], size: number): AsyncGenerator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size)
 }
 
 describe('scanDiff(scan, records)', () => {
@@ -59,5 +61,20 @@ describe('scanDiff(scan, records)', () => {
       ['/\uFF5E', 'file', 'file'],
       ['/\u{1F600}', 'file', 'file']
     ])
+  })
+
+  test('any paths pair as their UTF-8 bytes order them, each path once, whatever the batches', async () => {
+    const name = fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }).filter((n) => !n.includes('/') && n.isWellFormed())
+    const entry = fc.tuple(name, fc.constantFrom('disk', 'record', 'both'))
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(entry, { selector: ([n]) => n, maxLength: 30 }), fc.tuple(fc.nat(7), fc.nat(7)), async (entries, [x, y]) => {
+        const sorted = entries.map(([n, where]) => ({ path: `/${n}`, where })).sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)))
+        const scan = sorted.filter((e) => e.where !== 'record').map((e) => file(e.path))
+        const records = sorted.filter((e) => e.where !== 'disk').map((e): [string, IndexRecord] => [e.path, record('file')])
+        const expected = sorted.map((e) => [e.path, e.where === 'record' ? null : 'file', e.where === 'disk' ? null : 'file'])
+        expect(await pairs(scan, records, [x + 1, y + 1])).toEqual(expected)
+      }),
+      { seed: 20261203, numRuns: 300 }
+    )
   })
 })

@@ -24,7 +24,7 @@ async function writeFiles(root: string, files: Record<string, string>): Promise<
 
 async function scan(root: string): Promise<ScanItem[]> {
   const items: ScanItem[] = []
-  for await (const item of scanFolder(root, await IgnoreRules.load(root))) items.push(item)
+  for await (const batch of scanFolder(root, await IgnoreRules.load(root))) items.push(...batch)
   return items
 }
 
@@ -127,9 +127,9 @@ describe('scanFolder(root, rules)', () => {
     await writeFiles(root, { 'a.txt': 'x', 'b/inner.txt': 'x', 'c.txt': 'x' })
     const rules = await IgnoreRules.load(root)
     const items: ScanItem[] = []
-    for await (const item of scanFolder(root, rules)) {
-      items.push(item)
-      if (item.path === '/b' && item.type === 'directory') await fs.rm(path.join(root, 'b'), { recursive: true })
+    for await (const batch of scanFolder(root, rules)) {
+      items.push(...batch)
+      if (batch.some((item) => item.path === '/b' && item.type === 'directory')) await fs.rm(path.join(root, 'b'), { recursive: true })
     }
     expect(items.map((item) => [item.path, item.type])).toEqual([
       ['/a.txt', 'file'],
@@ -146,9 +146,9 @@ describe('scanFolder(root, rules)', () => {
     await writeFiles(root, { 'a.txt': 'x', 'z/old.txt': 'x' })
     const rules = await IgnoreRules.load(root)
     const paths: string[] = []
-    for await (const item of scanFolder(root, rules)) {
+    for await (const batch of scanFolder(root, rules)) {
       if (paths.length === 0) await fs.writeFile(path.join(root, 'z/new.txt'), 'x')
-      paths.push(item.path)
+      paths.push(...batch.map((item) => item.path))
     }
     expect(paths).toEqual(['/a.txt', '/z', '/z/new.txt', '/z/old.txt'])
   })
