@@ -88,7 +88,7 @@ export class IgnoreRules {
       this.matcher = this.build()
       this.tested = 0
     }
-    const relative = folderPath.startsWith('/') ? folderPath.replace(/^\/+/, '') : folderPath
+    const relative = folderPath.replace(/^\/+/, '')
     return this.matcher.ignores(isDirectory ? `${relative}/` : relative)
   }
 }

@@ -1,10 +1,11 @@
 // The items of a readable stream, in batches (what arrived since the last
-// one), with the next ones read while the current ones are used. A stream read with `for await` asks for its next batch only
-// once its buffer is nearly empty, so a reader that works between items waits
-// out every trip for the next one: a rescan of 100,000 files sat idle ~0.7 s
-// of ~4 s while the index's iterator went to its thread for 1,024 records at a
-// time. Here the stream flows into a queue and pauses at `high` items, so at
-// most twice that is held: the batch being used and the one read meanwhile.
+// one), with the next ones read while the current ones are used. A stream
+// read with `for await` asks for its next batch only once its buffer is
+// nearly empty, so a reader that works between items waits out every trip
+// for the next one: a rescan of 100,000 files sat idle ~0.7 s of ~4 s while
+// the index's iterator went to its thread for 1,024 records at a time. Here
+// the stream flows into a queue and pauses at `high` items, so at most twice
+// that is held: the batch being used and the one read meanwhile.
 
 export interface PausableStream<T> {
   on(event: 'data', listener: (item: T) => void): unknown
