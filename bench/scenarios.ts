@@ -19,8 +19,10 @@ const OFFER_MS = 120_000
 const EDIT_POLL_MS = 10
 const EDIT_TIMEOUT_MS = 120_000
 const EDIT_PAUSE_MS = 300
-// How long a synced pair is left alone before its idle RSS is read.
-const IDLE_MS = 15_000
+// How long a synced pair is left alone before its idle RSS is read: past a
+// node's second idle collection (main/core/idle-collector.ts), as a user's
+// task manager sees a node that has been quiet for a while.
+const IDLE_MS = 45_000
 
 export interface SyncFigures {
   files: number
