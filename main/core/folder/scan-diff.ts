@@ -4,6 +4,7 @@
 // path seen. What the rescan then needs to look at: every path on disk (with
 // its record, if any) and every recorded path that is no longer there.
 import type { IndexRecord } from './local-index'
+import { byteOrder } from './path-order'
 import type { ScanEntry, ScanItem } from './scanner'
 
 export interface ScanPair {
@@ -101,17 +102,4 @@ class RecordCursor {
 function isGone([p, record]: Entry, unreadable: string | null): boolean {
   if (record.kind === 'deleted') return false
   return unreadable === null || (p !== unreadable && !p.startsWith(unreadable + '/'))
-}
-
-// The UTF-8 byte order of two paths. Below the surrogates (U+D800), UTF-16
-// code units order as UTF-8 bytes do, so the first differing unit settles
-// nearly every pair with no Buffer made; past it, the bytes decide.
-function byteOrder(a: string, b: string): number {
-  const n = Math.min(a.length, b.length)
-  let i = 0
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++
-  if (i === n) return a.length - b.length
-  const x = a.charCodeAt(i)
-  const y = b.charCodeAt(i)
-  return x < 0xd800 && y < 0xd800 ? x - y : Buffer.compare(Buffer.from(a), Buffer.from(b))
 }

@@ -6,6 +6,7 @@ import { constants, type Stats } from 'fs'
 import path from 'path'
 import { createHash } from 'crypto'
 import { now, pace } from './disk-io'
+import { sortByBytes } from './path-order'
 import { OPEN_NO_FOLLOW } from './folder-fs'
 import { parseFolderPath } from './folder-path'
 import type { IgnoreRules } from './ignore-rules'
@@ -74,8 +75,7 @@ export async function hashFile(absPath: string): Promise<string> {
 // not the number of files. The lstats are synchronous, paced (disk-io).
 async function* scanEntries(walk: Walk, dirPath: string, entries: DirEntry[]): AsyncGenerator<ScanItem[]> {
   const { root, rules } = walk
-  const steps: { key: string | Buffer; item: ScanItem; contents: boolean }[] = []
-  let ascii = true
+  const steps: { key: string; item: ScanItem; contents: boolean }[] = []
   for (const entry of entries) {
     checkStopped(walk)
     const folderPath = `${dirPath}/${entry.name}`
@@ -83,11 +83,10 @@ async function* scanEntries(walk: Walk, dirPath: string, entries: DirEntry[]): A
     await pace()
     const item = scanPathNow(root, folderPath)
     if (item === null) continue
-    ascii &&= isAscii(entry.name)
     steps.push({ key: item.path, item, contents: false })
     if (item.type === 'directory') steps.push({ key: `${item.path}/`, item, contents: true })
   }
-  sortByBytes(steps, ascii)
+  sortByBytes(steps, (step) => step.key)
   let batch: ScanItem[] = []
   for (const step of steps) {
     checkStopped(walk)
@@ -102,21 +101,6 @@ async function* scanEntries(walk: Walk, dirPath: string, entries: DirEntry[]): A
   if (batch.length > 0) yield batch
 }
 
-// In the byte order of the paths' UTF-8. A string's own order is that order
-// when every name is ASCII, as nearly all are: no Buffer is made for each.
-function sortByBytes(steps: { key: string | Buffer }[], ascii: boolean): void {
-  if (ascii) {
-    steps.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    return
-  }
-  for (const step of steps) step.key = Buffer.from(step.key as string)
-  steps.sort((a, b) => Buffer.compare(a.key as Buffer, b.key as Buffer))
-}
-
-function isAscii(name: string): boolean {
-  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) > 0x7f) return false
-  return true
-}
 
 // What a directory holds, in the same order and form as scanFolder; for a
 // batch that finds a directory where one was recorded (it may be another one).
