@@ -147,7 +147,8 @@ declare module 'protomux' {
 declare module 'corestore' {
   import type { Duplex } from 'stream'
   class Corestore {
-    get(opts: { name?: string; key?: Buffer }): import('hypercore').default
+    // inflightRange: block requests in flight per peer, [least, most] (Hypercore's advanced option).
+    get(opts: { name?: string; key?: Buffer; inflightRange?: [number, number] }): import('hypercore').default
     constructor(storage: string | import('hypercore-storage').default, opts?: Record<string, unknown>)
     ready(): Promise<void>
     close(): Promise<void>
