@@ -5,7 +5,7 @@
 //
 // Below the surrogates (U+D800), UTF-16 code units order as UTF-8 bytes do,
 // so JavaScript's own string order agrees for nearly every path; past them it
-// does not (U+E000 sorts before a surrogate pair in UTF-16, after it in UTF-8).
+// does not (a surrogate pair sorts before U+E000 in UTF-16, after it in UTF-8).
 
 export function byteOrder(a: string, b: string): number {
   const n = Math.min(a.length, b.length)
