@@ -24,6 +24,7 @@ import { VERSION } from './version'
 import { STORE_WRITE_BUFFER_BYTES } from './store-tuning'
 import { Folders } from './folders'
 import { IdleCollector } from './idle-collector'
+import { LaneRedial } from './lane-redial'
 
 const ROUTINE_DISCONNECTS = new Set(['ECONNRESET', 'EPIPE'])
 
@@ -49,6 +50,8 @@ interface Session {
   replicating: boolean
   lane: PeerLane | null
   dialing: boolean
+  // Set on the side that dials the peer's lane, once it has offered one.
+  redial: LaneRedial | null
   // Its catalog came (what it holds), or it had its time to send one.
   heard: boolean
 }
@@ -137,7 +140,10 @@ export class HyperfoldNode extends ReadyResource {
   private async release(): Promise<void> {
     if (this.statsTimer !== null) clearInterval(this.statsTimer)
     this.collector.close()
-    for (const session of this.sessions.values()) clearTimeout(session.timer)
+    for (const session of this.sessions.values()) {
+      clearTimeout(session.timer)
+      session.redial?.close()
+    }
     await this.fastLane?.close()
     await this.network?.close()
     await this.folderSet?.close()
@@ -250,10 +256,11 @@ export class HyperfoldNode extends ReadyResource {
       session.heard = true // a member that sends no catalog does not hold "in sync" back for good
       if (!this.peers.has(conn)) this.refuse(conn, 'it did not prove it knows the keyphrase in time')
     }, timeout)
-    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false, lane: null, dialing: false, heard: false }
+    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false, lane: null, dialing: false, redial: null, heard: false }
     this.sessions.set(conn, session)
     conn.once('close', () => {
       clearTimeout(timer)
+      session.redial?.close()
       session.lane?.close()
       this.sessions.delete(conn)
       this.peers.removeConnection(conn)
@@ -344,11 +351,20 @@ export class HyperfoldNode extends ReadyResource {
   }
 
   // Both devices offer; the one with the lower key dials, unless it takes no
-  // lanes itself, so a pair opens one lane, not two.
+  // lanes itself, so a pair opens one lane, not two. It dials again while
+  // there is no lane (see lane-redial), to the addresses offered last.
   private dialLane(conn: SwarmConnection, session: Session, addresses: LaneAddress[]): void {
     const lane = this.fastLane
-    if (lane === null || session.lane !== null || session.dialing) return
+    if (lane === null) return
     if (lane.addresses.length > 0 && Buffer.compare(conn.publicKey, conn.remotePublicKey) > 0) return
+    session.redial?.close()
+    session.redial = new LaneRedial(() => this.tryLane(conn, session, addresses))
+    this.tryLane(conn, session, addresses)
+  }
+
+  private tryLane(conn: SwarmConnection, session: Session, addresses: LaneAddress[]): void {
+    const lane = this.fastLane
+    if (lane === null || session.lane !== null || session.dialing) return
     session.dialing = true
     const host = conn.rawStream?.remoteHost
     const ordered = [...addresses.filter((a) => a.host === host), ...addresses.filter((a) => a.host !== host)]
@@ -356,13 +372,16 @@ export class HyperfoldNode extends ReadyResource {
       .dial(ordered, conn.remotePublicKey)
       .then((stream) => {
         session.dialing = false
-        if (stream === null) return this.log(`no fast lane to ${deviceIdOf(conn.remotePublicKey)}: none of its addresses answered; bytes go over the swarm`)
-        if (this.sessions.get(conn) !== session) return void stream.destroy()
+        if (this.sessions.get(conn) !== session) return void stream?.destroy()
+        if (stream === null) {
+          if (session.redial?.lost() !== false) this.log(`no fast lane to ${deviceIdOf(conn.remotePublicKey)}: none of its addresses answered; bytes go over the swarm`)
+          return
+        }
         this.attachLane(conn, session, stream)
       })
       .catch((err: Error) => {
         session.dialing = false
-        this.log(`fast lane to ${deviceIdOf(conn.remotePublicKey)}: ${err.message}`)
+        if (session.redial?.lost() !== false) this.log(`fast lane to ${deviceIdOf(conn.remotePublicKey)}: ${err.message}`)
       })
   }
 
@@ -388,9 +407,11 @@ export class HyperfoldNode extends ReadyResource {
         if (session.lane !== lane) return
         session.lane = null
         this.peers.setLane(conn, null)
+        session.redial?.lost() // (the peers view says the lane is gone)
       }
     })
     session.lane = lane
+    session.redial?.opened()
     for (const entry of this.topics.values()) if (session.chunks.has(entry.keys.id)) lane.openTopic(entry.keys)
     this.peers.setLane(conn, lane)
   }

@@ -1,7 +1,8 @@
 // The fast lane: members that can reach each other over TCP move file bytes
 // on a direct connection (the peers view says "tcp"); members that cannot
-// still sync everything over Hyperswarm; a device without the keyphrase that
-// dials the lane is refused before anything but its handshake is read.
+// still sync everything over Hyperswarm; a lane that drops is dialed again; a
+// device without the keyphrase that dials the lane is refused before anything
+// but its handshake is read.
 import fs from 'fs/promises'
 import net from 'net'
 import path from 'path'
@@ -73,6 +74,30 @@ describe('fast lane', () => {
     expect(peerOf(b, a)?.lane).toBe('swarm')
   })
 
+  test('a lane that drops while the peers stay connected is dialed again, and the bytes take the new one', async () => {
+    const ports = [await refusingPort(), await refusingPort()] // free: nothing listens there
+    const proxies = await Promise.all(ports.map((port) => laneProxy(port)))
+    try {
+      const nodes = await Promise.all(
+        ports.map((port, i) => env.startNode({ fastLane: { port, announce: [{ host: '127.0.0.1', port: proxies[i]!.port }] } }))
+      )
+      await joinTwo(nodes)
+      const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+      const bothOnLane = async () => (peerOf(a, b)?.lane === 'tcp' && peerOf(b, a)?.lane === 'tcp') || undefined
+      await waitUntil(bothOnLane, 'the lane on both sides')
+      const opened = proxies.map((p) => p.accepted)
+      for (const proxy of proxies) proxy.cut() // as a router that forgets the connection
+      await waitUntil(async () => (peerOf(b, a)?.lane === 'swarm' || undefined), 'the lane to go')
+      await waitUntil(async () => (proxies.some((p, i) => p.accepted > opened[i]!) && (await bothOnLane())) || undefined, 'a new lane')
+      const bytes = randomBytes(4 * MiB)
+      expect(await syncOneFile(env, a, b, bytes)).toBe(sha(bytes))
+      expect(peerOf(b, a)?.lane).toBe('tcp')
+      expect(swarmBytesIn(b)).toBeLessThan(2 * MiB) // the file's bytes took the new lane
+    } finally {
+      await Promise.all(proxies.map((p) => p.close()))
+    }
+  })
+
   test('a device without the keyphrase that dials the lane is refused after its handshake, and hears nothing', async () => {
     const { nodes } = await joinedNodes(env, 2)
     const [a] = nodes as [HyperfoldNode]
@@ -92,6 +117,41 @@ describe('fast lane', () => {
     expect(heard).toEqual([])
   })
 })
+
+async function joinTwo([a, b]: HyperfoldNode[]): Promise<void> {
+  const created = await a!.createTopic('family')
+  const seen = nextEvent(b!, 'peer.joined')
+  await b!.joinTopic(created.keyphrase!)
+  await seen
+}
+
+// A TCP relay in front of a lane's port, whose connections the test can cut.
+async function laneProxy(target: number): Promise<{ port: number; accepted: number; cut(): void; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((client) => {
+    proxy.accepted++
+    const upstream = net.connect({ host: '127.0.0.1', port: target })
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('error', () => undefined)
+      socket.once('close', () => sockets.delete(socket))
+    }
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const proxy = {
+    port: (server.address() as net.AddressInfo).port,
+    accepted: 0,
+    cut: () => {
+      for (const socket of sockets) socket.destroy()
+    },
+    close: async () => {
+      proxy.cut()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+  return proxy
+}
 
 // What came in on the Hyperswarm connections alone (the peers view adds the lane's bytes).
 function swarmBytesIn(node: HyperfoldNode): number {
