@@ -407,7 +407,7 @@ export class HyperfoldNode extends ReadyResource {
         if (session.lane !== lane) return
         session.lane = null
         this.peers.setLane(conn, null)
-        session.redial?.lost() // (the peers view says the lane is gone)
+        session.redial?.lost() // no log line: the peers view shows the lane gone
       }
     })
     session.lane = lane

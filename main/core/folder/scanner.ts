@@ -101,7 +101,6 @@ async function* scanEntries(walk: Walk, dirPath: string, entries: DirEntry[]): A
   if (batch.length > 0) yield batch
 }
 
-
 // What a directory holds, in the same order and form as scanFolder; for a
 // batch that finds a directory where one was recorded (it may be another one).
 export function scanDirectory(root: string, dirPath: string, rules: IgnoreRules, signal?: AbortSignal): AsyncGenerator<ScanItem[]> {
