@@ -12,6 +12,7 @@ declare module '@hyperswarm/secret-stream' {
     rawBytesRead: number
     rawBytesWritten: number
     setKeepAlive(ms: number): void
+    setTimeout(ms: number): void // destroys the stream once nothing came in for ms
   }
   export default NoiseSecretStream
 }

@@ -3,7 +3,8 @@
 // CPU per byte of TCP with Noise (one syscall per 1500-byte datagram, no knob
 // to change it), and Hyperswarm has no TCP path of its own; secret-stream runs
 // over any socket. So each device listens on TCP, offers its addresses to
-// members on the Hyperswarm connection, and one of the two dials.
+// members on the Hyperswarm connection, and both dial (see HyperfoldNode's
+// dialLane for which one first, and which lane stays when both open).
 //
 // A lane is a Noise stream keyed by the same device keys: the dialer names the
 // key it expects, and the listener hands a stream on only once the handshake
@@ -36,6 +37,12 @@ export interface FastLaneOptions {
 const HANDSHAKE_TIMEOUT_MS = 10_000
 const MAX_HANDSHAKES = 32
 const CONNECT_TIMEOUT_MS = 3_000
+// An open lane that hears nothing for SILENT_MS is dropped (and dialed again,
+// see lane-redial): a router that forgot the connection, a peer gone without
+// a reset, would otherwise hold chunk requests until each one times out. Each
+// side says something at least every KEEP_ALIVE_MS.
+const KEEP_ALIVE_MS = 5_000
+const SILENT_MS = 15_000
 export const MAX_OFFERED = 8
 
 export class FastLane extends ReadyResource {
@@ -107,7 +114,11 @@ export class FastLane extends ReadyResource {
     const timer = setTimeout(() => stream.destroy(), HANDSHAKE_TIMEOUT_MS)
     const opened = await stream.opened
     clearTimeout(timer)
-    if (opened && !stream.destroyed) return stream
+    if (opened && !stream.destroyed) {
+      stream.setKeepAlive(KEEP_ALIVE_MS)
+      stream.setTimeout(SILENT_MS)
+      return stream
+    }
     stream.destroy()
     return null
   }

@@ -31,6 +31,9 @@ const ROUTINE_DISCONNECTS = new Set(['ECONNRESET', 'EPIPE'])
 const MEMBERSHIP_TIMEOUT_MS = 15_000
 // Round-trip time and bytes in/out change all the time; a UI redraws them at this pace.
 const PEER_STATS_MS = 2_000
+// How long the device with the higher key leaves the lower one's dial (a few
+// addresses, each given 3 s to connect) before it dials too.
+const SECOND_DIAL_MS = 5_000
 
 export interface NodeOptions {
   dataDir: string
@@ -49,8 +52,9 @@ interface Session {
   timer: NodeJS.Timeout
   replicating: boolean
   lane: PeerLane | null
+  laneFromLower: boolean // the open lane was dialed by the device with the lower key
   dialing: boolean
-  // Set on the side that dials the peer's lane, once it has offered one.
+  // Set once the peer has offered its lane.
   redial: LaneRedial | null
   // Its catalog came (what it holds), or it had its time to send one.
   heard: boolean
@@ -256,7 +260,7 @@ export class HyperfoldNode extends ReadyResource {
       session.heard = true // a member that sends no catalog does not hold "in sync" back for good
       if (!this.peers.has(conn)) this.refuse(conn, 'it did not prove it knows the keyphrase in time')
     }, timeout)
-    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false, lane: null, dialing: false, redial: null, heard: false }
+    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false, lane: null, laneFromLower: false, dialing: false, redial: null, heard: false }
     this.sessions.set(conn, session)
     conn.once('close', () => {
       clearTimeout(timer)
@@ -350,16 +354,19 @@ export class HyperfoldNode extends ReadyResource {
     }
   }
 
-  // Both devices offer; the one with the lower key dials, unless it takes no
-  // lanes itself, so a pair opens one lane, not two. It dials again while
-  // there is no lane (see lane-redial), to the addresses offered last.
+  // Both devices offer and both dial: the one with the lower key at once (or
+  // one that takes no lanes itself), the other only if no lane has opened
+  // after SECOND_DIAL_MS, as when its own addresses cannot be reached from
+  // the peer (a firewall, a NAT that lets connections out only). Where both
+  // lanes open, both sides keep the lower key's (attachLane). Each dials again
+  // while there is no lane (see lane-redial), to the addresses offered last.
   private dialLane(conn: SwarmConnection, session: Session, addresses: LaneAddress[]): void {
     const lane = this.fastLane
     if (lane === null) return
-    if (lane.addresses.length > 0 && Buffer.compare(conn.publicKey, conn.remotePublicKey) > 0) return
     session.redial?.close()
     session.redial = new LaneRedial(() => this.tryLane(conn, session, addresses))
-    this.tryLane(conn, session, addresses)
+    if (lane.addresses.length > 0 && !isLowerKey(conn)) session.redial.later(SECOND_DIAL_MS)
+    else this.tryLane(conn, session, addresses)
   }
 
   private tryLane(conn: SwarmConnection, session: Session, addresses: LaneAddress[]): void {
@@ -395,8 +402,13 @@ export class HyperfoldNode extends ReadyResource {
     this.refuseAt(stream, laneAddress(stream), 'it opened a direct connection without proving it knows the keyphrase')
   }
 
+  // Two lanes open at once (both dialed): each side keeps the one the lower
+  // key dialed, so both keep the same one. Otherwise the newer lane wins: the
+  // peer dialed again because the old one is gone on its side.
   private attachLane(conn: SwarmConnection, session: Session, stream: NoiseSecretStream): void {
-    session.lane?.close() // both dialed at once: the newer lane wins
+    const fromLower = stream.isInitiator === isLowerKey(conn)
+    if (session.lane !== null && session.laneFromLower && !fromLower) return void stream.destroy()
+    session.lane?.close()
     const lane = new PeerLane(stream, {
       serve: (topic, folderId, ref) => this.folderSet?.serveChunk(topic, folderId, ref) ?? Promise.resolve(null),
       onrefused: (reason) => {
@@ -411,6 +423,7 @@ export class HyperfoldNode extends ReadyResource {
       }
     })
     session.lane = lane
+    session.laneFromLower = fromLower
     session.redial?.opened()
     for (const entry of this.topics.values()) if (session.chunks.has(entry.keys.id)) lane.openTopic(entry.keys)
     this.peers.setLane(conn, lane)
@@ -455,6 +468,10 @@ export class HyperfoldNode extends ReadyResource {
   private log(line: string): void {
     this.opts.log?.(line)
   }
+}
+
+function isLowerKey(conn: SwarmConnection): boolean {
+  return Buffer.compare(conn.publicKey, conn.remotePublicKey) < 0
 }
 
 function laneAddress(stream: NoiseSecretStream): string {

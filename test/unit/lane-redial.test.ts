@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { LaneRedial } from '../../main/core/lane-redial'
 
-describe('LaneRedial: the dialing side tries again while there is no lane', () => {
+describe('LaneRedial: a side tries again while there is no lane', () => {
   beforeEach(() => void vi.useFakeTimers())
   afterEach(() => void vi.useRealTimers())
 
@@ -24,6 +24,19 @@ describe('LaneRedial: the dialing side tries again while there is no lane', () =
     expect(redial.lost()).toBe(true)
     vi.advanceTimersByTime(1000)
     expect(dial).toHaveBeenCalledTimes(10)
+    redial.close()
+  })
+
+  test('a first dial put off waits that long, and a loss meanwhile adds none', () => {
+    const dial = vi.fn()
+    const redial = new LaneRedial(dial)
+    redial.later(5000)
+    expect(redial.lost()).toBe(false)
+    vi.advanceTimersByTime(4999)
+    expect(dial).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1)
+    expect(dial).toHaveBeenCalledTimes(1)
+    expect(vi.getTimerCount()).toBe(0)
     redial.close()
   })
 
