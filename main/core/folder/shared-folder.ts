@@ -22,6 +22,7 @@ import { IGNORE_FILE, IgnoreRules } from './ignore-rules'
 import { LocalIndex, heldVector } from './local-index'
 import { LocalSide } from './local-side'
 import type { Progress } from './progress'
+import { PeerClaims, WAIT_MS as CLAIM_WAIT_MS } from './peer-claims'
 import { PullRetry } from './pull-retry'
 import { PullStopped, pullWriter } from './puller'
 import { FolderStatus } from './folder-status'
@@ -81,7 +82,15 @@ export class SharedFolder extends ReadyResource {
   // Per online peer, how far it said it holds each writer's drive (its
   // catalog): until this device has heard of as much, by replication, a peer
   // online knows of edits it has not merged, and it is not in sync.
-  private readonly claims = new Map<string, ReadonlyMap<string, number>>()
+  private readonly claims = new PeerClaims({
+    versionOf: (writer) => this.drives.get(writer)?.version ?? 0,
+    onlapse: (peer, writer, length) => {
+      const held = this.drives.get(writer)?.version ?? 0
+      const message = `Peer ${peer.slice(0, 8)} said it holds ${length} entries of writer ${writer.slice(0, 8)}'s log but served ${held} in ${CLAIM_WAIT_MS / 1000} s: "in sync" no longer waits for it.`
+      this.activity('refused', '/', message)
+    },
+    onchange: () => this.emitSoon()
+  })
 
   constructor(opts: SharedFolderOptions) {
     super()
@@ -132,6 +141,7 @@ export class SharedFolder extends ReadyResource {
     await this.inTurn(() => this.stopLocal())
     this.forgetLostRoot()
     if (this.emitTimer !== null) clearTimeout(this.emitTimer)
+    this.claims.close()
     this.content.close()
     await this.chunks.close()
     await this.index.close()
@@ -196,7 +206,7 @@ export class SharedFolder extends ReadyResource {
     return this.drives.writers().every((w) => {
       if (w === this.drives.ownKey) return true
       const { version } = this.drives.get(w)!
-      return (this.pulledTo.get(w) ?? -1) >= version && version >= this.claimedLength(w)
+      return (this.pulledTo.get(w) ?? -1) >= version && version >= this.claims.lengthOf(w)
     })
   }
 
@@ -209,24 +219,13 @@ export class SharedFolder extends ReadyResource {
   // What a peer's catalog says it holds of this folder's drives (see claims).
   // A length this device already has, or its own drive's, asks nothing of it.
   setClaims(peer: string, writers: readonly string[], lengths: readonly number[] | undefined): void {
-    const claims = new Map<string, number>()
-    writers.forEach((w, i) => {
-      const length = lengths?.[i] ?? 0
-      if (w !== this.drives.ownKey && length > (this.drives.get(w)?.version ?? 0)) claims.set(w, length)
-    })
-    if (claims.size === 0 && !this.claims.has(peer)) return
-    this.claims.set(peer, claims)
+    const others = writers.map((w, i) => [w, lengths?.[i] ?? 0] as const).filter(([w]) => w !== this.drives.ownKey)
+    this.claims.set(peer, others.map(([w]) => w), others.map(([, length]) => length))
     this.emitSoon()
   }
 
   dropClaims(peer: string): void {
-    if (this.claims.delete(peer)) this.emitSoon()
-  }
-
-  private claimedLength(writer: string): number {
-    let length = 0
-    for (const claims of this.claims.values()) length = Math.max(length, claims.get(writer) ?? 0)
-    return length
+    if (this.claims.drop(peer)) this.emitSoon()
   }
 
   // Writes an old version back to the disk and publishes it as the newest one.
