@@ -28,6 +28,15 @@ function received(node: HyperfoldNode, from: HyperfoldNode): number {
   return node.listPeers().find((p) => p.deviceId === id)?.bytesIn ?? 0
 }
 
+// The folder activity the node reports from now on.
+function recorded(node: HyperfoldNode): FolderActivity[] {
+  const seen: FolderActivity[] = []
+  node.onEvent((message) => {
+    if (message.event === 'folder.activity') seen.push(message.payload as FolderActivity)
+  })
+  return seen
+}
+
 async function synced(node: HyperfoldNode, name: string): Promise<void> {
   await node.folders.waitSynced(name, 90_000)
 }
@@ -53,7 +62,7 @@ describe('chunked sync', () => {
     await env.close()
   })
 
-  test('an edit moves the chunks it changed, a rename or a copy moves none, and the replaced version stays restorable offline', async () => {
+  test('an edit moves the chunks it changed, a rename or a copy moves none (a rename moves the file itself), and the replaced version stays restorable offline', async () => {
     const { nodes } = await joinedNodes(env, 2)
     const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
     const original = randomBytes(16 * MiB)
@@ -70,18 +79,26 @@ describe('chunked sync', () => {
     expect(editBytes).toBeLessThan(4 * MiB) // the changed chunks, not the 16 MiB file
     await synced(b, 'Big')
 
+    // The renamed file is moved on B (the same inode), not written again.
     before = received(b, a)
+    const inode = (await fs.stat(path.join(rootB, 'big.bin'))).ino
+    const activity = recorded(b)
     await fs.rename(path.join(rootA, 'big.bin'), path.join(rootA, 'moved.bin'))
     await waitUntil(() => holds(path.join(rootB, 'moved.bin'), sha(edited)), 'the renamed file on B')
     await waitUntil(async () => ((await fs.stat(path.join(rootB, 'big.bin')).catch(() => null)) === null ? true : undefined), 'the old name gone on B')
     expect(received(b, a) - before).toBeLessThan(MiB / 2)
+    expect((await fs.stat(path.join(rootB, 'moved.bin'))).ino).toBe(inode)
     await synced(b, 'Big')
+    expect(activity.filter((e) => e.kind === 'deleted').map((e) => [e.path, e.message])).toEqual([['/big.bin', 'moved to /moved.bin']])
 
+    // A copy is a copy: the file it came from stays where it is.
     before = received(b, a)
     await fs.copyFile(path.join(rootA, 'moved.bin'), path.join(rootA, 'copy.bin'))
     await waitUntil(() => holds(path.join(rootB, 'copy.bin'), sha(edited)), 'the copy on B')
     expect(received(b, a) - before).toBeLessThan(MiB / 2)
     await synced(b, 'Big')
+    expect((await fs.stat(path.join(rootB, 'moved.bin'))).ino).toBe(inode)
+    expect((await fs.stat(path.join(rootB, 'copy.bin'))).ino).not.toBe(inode)
 
     // B kept what the edit replaced: with A gone, the first version still comes back whole.
     await a.close()
@@ -108,14 +125,11 @@ describe('chunked sync', () => {
     // B now serves bytes that do not match what it is asked for, as a modified client could.
     const liar = sharedFolder(b, 'Data')
     liar.content.serve = async (ref) => randomBytes(ref.size)
-    const refused: FolderActivity[] = []
-    c.onEvent((message) => {
-      if (message.event === 'folder.activity' && (message.payload as FolderActivity).kind === 'refused') refused.push(message.payload as FolderActivity)
-    })
+    const activity = recorded(c)
     const next = randomBytes(8 * MiB)
     await fs.writeFile(path.join(rootA, 'next.bin'), next)
     await waitUntil(() => holds(path.join(rootC, 'next.bin'), sha(next)), 'the next file on C, despite the liar')
-    expect(refused.some((r) => r.path === '/next.bin' && r.message.includes(b.status().device.id.slice(0, 8)))).toBe(true)
+    expect(activity.some((r) => r.kind === 'refused' && r.path === '/next.bin' && r.message.includes(b.status().device.id.slice(0, 8)))).toBe(true)
   })
 
   test('a version this device never held is restored from the peer that keeps it, and one no peer online holds is refused in one line', async () => {

@@ -37,6 +37,7 @@ export interface ApplierContext extends PublisherContext {
 
 export type Applied =
   | { kind: 'file'; bytes: number }
+  | { kind: 'moved'; from: string; bytes: number } // a file here moved to the path (see moveHere)
   | { kind: 'directory' | 'deleted' | 'unchanged' | 'local-change' }
   | { kind: 'conflict'; copy: string }
   | { kind: 'later' } // a directory to remove once the entries it held are gone
@@ -159,12 +160,46 @@ export class Applier {
     const { content } = this.ctx
     const replaces = disk?.type === 'file' ? disk : null
     const chunks = await content.chunksOf(winner)
+    const moved = replaces === null && chunks !== null ? await this.moveHere(path, winner, chunks) : null
+    if (moved !== null) {
+      const { size, mtimeMs, executable } = moved.disk
+      index.put(path, { kind: 'file', size, mtimeMs, executable, ...fileVectors(vv, meta.vv) }, record)
+      await content.place(path, winner, chunks!, record)
+      return { kind: 'moved', from: moved.from, bytes: moved.disk.size }
+    }
     if (replaces !== null && record?.kind === 'file') await this.archive(path, chunks, record.size)
     const written = await fs.writeFile(path, await content.read(winner, chunks, path), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
     index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, executable: written.executable, ...fileVectors(vv, meta.vv) }, record)
     if (chunks === null) content.forget(path, record)
     else await content.place(path, winner, chunks, record)
     return { kind: 'file', bytes: written.size }
+  }
+
+  // A file here that holds exactly the winner's bytes and that the merged
+  // state deletes (a rename or a move on the writer's device) is moved to the
+  // path instead of being copied there and then removed: a 1 GiB file renamed
+  // moves no byte. Only a file as this device last recorded it (size, mtime
+  // and mode: the scanner's test of an unchanged file) that the winner's own
+  // mtime and mode match. Its deletion is recorded at once, so that it is not
+  // taken for one made here; its place in the pull then finds nothing to do.
+  private async moveHere(path: string, winner: Candidate, chunks: Chunk[]): Promise<{ from: string; disk: ScanEntry } | null> {
+    const { content, index, fs } = this.ctx
+    const from = await content.fileHolding(chunks)
+    if (from === null || from === path) return null
+    const record = await index.get(from)
+    if (record === null || !sameFile(record, { size: winner.meta.size, mtimeMs: winner.meta.mtime, executable: winner.meta.executable })) return null
+    const there = resolve(await this.ctx.drives.candidates(from))
+    if (there === null || (await this.kindOf(from, there)) !== 'deleted') return null // a copy: the file stays too
+    const disk = await this.diskEntry(from)
+    if (disk?.type !== 'file' || !sameFile(record, disk)) return null
+    try {
+      await fs.moveAside(from, path)
+    } catch {
+      return null // taken meanwhile, at either end: the bytes are written the usual way
+    }
+    index.put(from, { kind: 'deleted', size: 0, mtimeMs: 0, vv: there.vv }, record)
+    content.forget(from, record)
+    return { from, disk }
   }
 
   // The version on this disk that a pull replaces or removes keeps what only

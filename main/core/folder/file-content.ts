@@ -158,6 +158,24 @@ export class FileContent {
     return new Set((await this.listAt(path))?.map((c) => c.hash.toString('hex')))
   }
 
+  // A file this device recorded as holding exactly `chunks`, found where the
+  // first of them was last seen; null when there is none. A file under
+  // CHUNK_MIN has no record, and costs little to write anyway.
+  async fileHolding(chunks: Chunk[]): Promise<string | null> {
+    if (chunks.length === 0) return null
+    const seen = await this.opts.index.locate(chunks[0]!.hash.toString('hex'))
+    const there = seen === null ? null : await this.listAt(seen)
+    return there !== null && sameChunks(there, chunks) ? seen : null
+  }
+
+  // Another file this device recorded as holding exactly what the file
+  // recorded at `path` (`size` bytes) held: where it went, when it was moved.
+  async movedTo(path: string, size: number): Promise<string | null> {
+    const chunks = size >= CHUNK_MIN ? await this.listAt(path) : null
+    const there = chunks === null ? null : await this.fileHolding(chunks)
+    return there === path ? null : there
+  }
+
   // Drops the chunk record at a path; only a file big enough had one (a
   // removal of a key that never was costs a tree walk per small file).
   forget(path: string, previous: IndexRecord | null): void {
@@ -290,6 +308,10 @@ export class FileContent {
     if (chunks !== null) this.lists.set(path, chunks)
     return chunks
   }
+}
+
+function sameChunks(a: Chunk[], b: Chunk[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.size === b[i]!.size && c.hash.equals(b[i]!.hash))
 }
 
 function matches(bytes: Uint8Array, hash: Buffer): boolean {

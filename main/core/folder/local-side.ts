@@ -15,6 +15,7 @@ import type { FolderDrives } from './folder-drives'
 import { FolderFs } from './folder-fs'
 import { parentOf } from './folder-path'
 import { FolderWatcher } from './folder-watcher'
+import { CHUNK_MIN } from './chunk-cuts'
 import { IgnoreRules } from './ignore-rules'
 import type { IndexRecord, LocalIndex } from './local-index'
 import { type Published, Publisher, type PublisherContext, changeOf } from './publisher'
@@ -24,6 +25,9 @@ import { type ScanEntry, scanDirectory, scanFolder, scanPath } from './scanner'
 
 // Files read and staged at once by a scan: their opens and reads overlap.
 const SCAN_CONCURRENCY = 8
+// Held deletions looked at for a move each time a batch publishes a file: the
+// latest ones (a move's two halves come within moments of each other).
+const MOVES_LOOKED_AT = 64
 
 export interface LocalSideOptions {
   root: string
@@ -54,6 +58,7 @@ export class LocalSide {
   private watcher: FolderWatcher | null = null
   private readonly deletions: DeletionDelay
   private readonly deletedHere = new Set<string>() // published as deleted since the last commit
+  private readonly heldFiles = new Set<string>() // big enough to have a chunk record: see publishMoves
   private readonly stopped = new AbortController()
   private readonly scanSignal: AbortSignal
 
@@ -141,6 +146,7 @@ export class LocalSide {
   async publishPaths(paths: string[]): Promise<void> {
     if (this.rules.problem !== null) return // held back; the ignore file's own change reloads the rules
     const queue = [...paths]
+    let files = 0
     for (const p of queue) {
       const due = this.deletions.isDue(p)
       const item = await scanPath(this.fs.root, p).catch(() => null)
@@ -150,15 +156,34 @@ export class LocalSide {
       // Held with no record too: a pull may have just written the file and not recorded it yet.
       if (item === null && record?.kind !== 'deleted' && !due) {
         this.deletions.hold(p)
+        if (record?.kind === 'file' && record.size >= CHUNK_MIN) this.heldFiles.add(p)
         continue
       }
+      this.heldFiles.delete(p)
       if (record?.kind === 'directory' && item?.type === 'directory') await this.rescanDirectory(p, item.ino, record)
       else if (record?.kind === 'directory') await this.publishGoneContents(p)
       const published = await this.publishOne(p, item, record)
+      if (published === 'file') files++
       queue.push(...((await this.watcher?.follow(p, item?.type === 'directory', published === 'directory')) ?? []))
     }
+    if (files > 0) await this.publishMoves()
     await this.publisher.commit()
     await this.removeEmptiedParents()
+  }
+
+  // A held file whose exact bytes were just published under another name was
+  // moved: its deletion goes out with the new name instead of a couple of
+  // seconds later, so that peers move the file as well instead of copying it
+  // (see Applier.moveHere). A root going away (what the hold is for) makes no
+  // file appear, so its deletions never pass this test.
+  private async publishMoves(): Promise<void> {
+    for (const p of [...this.heldFiles].slice(-MOVES_LOOKED_AT)) {
+      const record = await this.opts.index.get(p)
+      const moved = record?.kind === 'file' && (await this.opts.content.movedTo(p, record.size)) !== null
+      if (!moved || (await scanPath(this.fs.root, p).catch(() => null)) !== null) continue
+      this.heldFiles.delete(p)
+      await this.publishOne(p, null, record)
+    }
   }
 
   // A directory moved away reports itself alone (and so does one replaced by

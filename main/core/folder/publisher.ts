@@ -29,9 +29,15 @@ import { type Candidate, type Resolution, resolve } from './merge'
 import type { ScanEntry } from './scanner'
 import { bumpVector } from './version-vector'
 
-// Staged entries are appended once either bound is reached, to keep memory flat.
+// Staged entries are appended once a bound is reached: by count and by size
+// (what a batch holds of a file is its chunk list, 36 bytes a chunk when long,
+// not its bytes), to keep memory flat; and by age, so that a long scan of big
+// files shows them to peers one by one rather than all at its end. Within a
+// moment a batch stays whole: a move's new name and its old name's deletion
+// (see LocalSide.publishMoves) reach peers in one append, and peers move the file.
 const STAGED_ENTRIES = 1024
 const STAGED_BYTES = 16 << 20
+const STAGED_MS = 1000
 // Chunks copied into the own-history store at once while a file is read.
 const STORE_WRITES = 16
 
@@ -51,7 +57,7 @@ export type Published = 'file' | 'directory' | 'deleted' | null
 
 export class Publisher {
   private readonly ctx: PublisherContext
-  private staged: { drive: Hyperdrive; blobs: BlobsBatch; paths: Set<string>; bytes: number } | null = null
+  private staged: { drive: Hyperdrive; blobs: BlobsBatch; paths: Set<string>; bytes: number; since: number } | null = null
   private lock: Promise<unknown> = Promise.resolve()
 
   constructor(ctx: PublisherContext) {
@@ -122,7 +128,7 @@ export class Publisher {
     await this.locked(async () => {
       const staged = await this.stage()
       const blob = inline ? null : await staged.blobs.put(manifest)
-      await this.stageEntry(path, { executable, blob, metadata: meta }, size)
+      await this.stageEntry(path, { executable, blob, metadata: meta }, inline ? 0 : manifest.byteLength)
       this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, executable, vv: meta.vv }, record)
       await this.ctx.content.place(path, { writer: this.ctx.drives.ownKey, meta, blob }, chunks, record)
     })
@@ -165,7 +171,7 @@ export class Publisher {
   private async stage(): Promise<NonNullable<Publisher['staged']>> {
     if (this.staged === null) {
       const own = this.ctx.drives.own
-      this.staged = { drive: own.batch(), blobs: (await own.getBlobs()).batch(), paths: new Set(), bytes: 0 }
+      this.staged = { drive: own.batch(), blobs: (await own.getBlobs()).batch(), paths: new Set(), bytes: 0, since: performance.now() }
     }
     return this.staged
   }
@@ -178,7 +184,7 @@ export class Publisher {
     await staged.drive.putEntry(path, value)
     staged.paths.add(path)
     staged.bytes += bytes
-    if (staged.paths.size >= STAGED_ENTRIES || staged.bytes >= STAGED_BYTES) {
+    if (staged.paths.size >= STAGED_ENTRIES || staged.bytes >= STAGED_BYTES || performance.now() - staged.since >= STAGED_MS) {
       await this.appendStaged()
       await this.ctx.index.flush()
     }

@@ -142,8 +142,12 @@ async function applyOne({ ctx, drive, progress, failed, unapplied }: Pull, chang
   if (results.some((r) => r.kind === 'later')) return 'later'
   let bytes = 0
   for (const r of results) {
-    if (r.kind === 'file') bytes += r.bytes
+    if (r.kind === 'file' || r.kind === 'moved') bytes += r.bytes
     if (r.kind === 'file' || r.kind === 'deleted') ctx.activity(r.kind === 'file' ? 'synced' : 'deleted', p, '')
+    if (r.kind === 'moved') {
+      ctx.activity('deleted', r.from, `moved to ${p}`)
+      ctx.activity('synced', p, `moved here from ${r.from}`)
+    }
     if (r.kind === 'conflict') ctx.activity('conflict', r.copy, `conflicting edit of ${p} kept as ${r.copy}`)
   }
   progress.add(bytes)
