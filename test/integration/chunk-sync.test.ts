@@ -10,6 +10,7 @@ import { TestEnv } from '../helpers/env'
 import { joinedNodes, sharedFolder, waitOffered } from '../helpers/folders'
 import type { FolderActivity } from '../../contract/types'
 import type { HyperfoldNode } from '../../main/core/node'
+import type { FolderFs } from '../../main/core/folder/folder-fs'
 
 const MiB = 1 << 20
 
@@ -35,6 +36,18 @@ function recorded(node: HyperfoldNode): FolderActivity[] {
     if (message.event === 'folder.activity') seen.push(message.payload as FolderActivity)
   })
   return seen
+}
+
+// The files the node opens to publish them from now on (white box: the folder's disk access).
+function filesRead(node: HyperfoldNode, name: string): string[] {
+  const disk = (sharedFolder(node, name) as unknown as { local: { fs: FolderFs } }).local.fs
+  const openFile = disk.openFile.bind(disk)
+  const opened: string[] = []
+  disk.openFile = async (p) => {
+    opened.push(p)
+    return openFile(p)
+  }
+  return opened
 }
 
 async function synced(node: HyperfoldNode, name: string): Promise<void> {
@@ -79,15 +92,17 @@ describe('chunked sync', () => {
     expect(editBytes).toBeLessThan(4 * MiB) // the changed chunks, not the 16 MiB file
     await synced(b, 'Big')
 
-    // The renamed file is moved on B (the same inode), not written again.
+    // The renamed file is not read again on A, and it is moved on B (the same inode), not written again.
     before = received(b, a)
     const inode = (await fs.stat(path.join(rootB, 'big.bin'))).ino
     const activity = recorded(b)
+    const readOnA = filesRead(a, 'Big')
     await fs.rename(path.join(rootA, 'big.bin'), path.join(rootA, 'moved.bin'))
     await waitUntil(() => holds(path.join(rootB, 'moved.bin'), sha(edited)), 'the renamed file on B')
     await waitUntil(async () => ((await fs.stat(path.join(rootB, 'big.bin')).catch(() => null)) === null ? true : undefined), 'the old name gone on B')
     expect(received(b, a) - before).toBeLessThan(MiB / 2)
     expect((await fs.stat(path.join(rootB, 'moved.bin'))).ino).toBe(inode)
+    expect(readOnA).toEqual([])
     await synced(b, 'Big')
     expect(activity.filter((e) => e.kind === 'deleted').map((e) => [e.path, e.message])).toEqual([['/big.bin', 'moved to /moved.bin']])
 
@@ -99,6 +114,7 @@ describe('chunked sync', () => {
     await synced(b, 'Big')
     expect((await fs.stat(path.join(rootB, 'moved.bin'))).ino).toBe(inode)
     expect((await fs.stat(path.join(rootB, 'copy.bin'))).ino).not.toBe(inode)
+    expect(readOnA).toEqual(['/copy.bin'])
 
     // B kept what the edit replaced: with A gone, the first version still comes back whole.
     await a.close()

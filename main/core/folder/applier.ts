@@ -162,14 +162,14 @@ export class Applier {
     const chunks = await content.chunksOf(winner)
     const moved = replaces === null && chunks !== null ? await this.moveHere(path, winner, chunks) : null
     if (moved !== null) {
-      const { size, mtimeMs, executable } = moved.disk
-      index.put(path, { kind: 'file', size, mtimeMs, executable, ...fileVectors(vv, meta.vv) }, record)
+      const { size, mtimeMs, executable, ino } = moved.disk
+      index.put(path, { kind: 'file', size, mtimeMs, executable, ino, ...fileVectors(vv, meta.vv) }, record)
       await content.place(path, winner, chunks!, record)
       return { kind: 'moved', from: moved.from, bytes: moved.disk.size }
     }
     if (replaces !== null && record?.kind === 'file') await this.archive(path, chunks, record.size)
     const written = await fs.writeFile(path, await content.read(winner, chunks, path), { mtimeMs: meta.mtime, executable: meta.executable, replaces })
-    index.put(path, { kind: 'file', size: written.size, mtimeMs: written.mtimeMs, executable: written.executable, ...fileVectors(vv, meta.vv) }, record)
+    index.put(path, { kind: 'file', ...written, ...fileVectors(vv, meta.vv) }, record)
     if (chunks === null) content.forget(path, record)
     else await content.place(path, winner, chunks, record)
     return { kind: 'file', bytes: written.size }

@@ -176,6 +176,11 @@ export class FileContent {
     return there === path ? null : there
   }
 
+  // The chunk list place() recorded for the file at `path`; null when it has none.
+  chunksRecordedAt(path: string): Promise<Chunk[] | null> {
+    return this.listAt(path)
+  }
+
   // Drops the chunk record at a path; only a file big enough had one (a
   // removal of a key that never was costs a tree walk per small file).
   forget(path: string, previous: IndexRecord | null): void {

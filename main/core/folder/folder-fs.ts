@@ -49,6 +49,7 @@ export interface Written {
   size: number
   mtimeMs: number
   executable: boolean
+  ino: number
 }
 
 export class FolderFs {
@@ -300,7 +301,7 @@ async function writeTemp(temp: string, source: AsyncIterable<Uint8Array> | Uint8
       stats = now.fstat(fd)
     }
     await io.fsync(fd)
-    return { size: stats.size, mtimeMs: stats.mtimeMs, executable: (stats.mode & 0o111) !== 0 }
+    return { size: stats.size, mtimeMs: stats.mtimeMs, executable: (stats.mode & 0o111) !== 0, ino: stats.ino } // the rename keeps the inode
   } finally {
     now.close(fd)
   }

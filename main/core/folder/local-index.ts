@@ -38,7 +38,10 @@ export interface IndexRecord {
   // later (its winner deleted); this says which one the disk holds. Absent in
   // records written before it was kept, where `vv` stands in.
   contentVv?: VersionVector
-  ino?: number // a directory's, as last seen here: another directory at its path may hold other things
+  // As last seen here. A directory's: another directory at its path may hold
+  // other things. A file's: one that turns up under another name with the
+  // same inode, size and mtime was moved there (absent in records written before it was kept).
+  ino?: number
   executable?: boolean // a file's mode as last seen here (absent in records written before it was kept)
 }
 

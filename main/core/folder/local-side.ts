@@ -18,7 +18,7 @@ import { FolderWatcher } from './folder-watcher'
 import { CHUNK_MIN } from './chunk-cuts'
 import { IgnoreRules } from './ignore-rules'
 import type { IndexRecord, LocalIndex } from './local-index'
-import { type Published, Publisher, type PublisherContext, changeOf } from './publisher'
+import { type Published, Publisher, type PublisherContext, changeOf, sameFile } from './publisher'
 import { type RootGuard, RootMissing } from './root-guard'
 import { type ScanPair, scanDiff } from './scan-diff'
 import { type ScanEntry, scanDirectory, scanFolder, scanPath } from './scanner'
@@ -162,13 +162,31 @@ export class LocalSide {
       this.heldFiles.delete(p)
       if (record?.kind === 'directory' && item?.type === 'directory') await this.rescanDirectory(p, item.ino, record)
       else if (record?.kind === 'directory') await this.publishGoneContents(p)
-      const published = await this.publishOne(p, item, record)
+      const published = (await this.publishedAsMove(p, item, record)) ?? (await this.publishOne(p, item, record))
       if (published === 'file') files++
       queue.push(...((await this.watcher?.follow(p, item?.type === 'directory', published === 'directory')) ?? []))
     }
     if (files > 0) await this.publishMoves()
     await this.publisher.commit()
     await this.removeEmptiedParents()
+  }
+
+  // A new file with the inode, size, mtime and mode of a held one is that
+  // file, moved: it is published with the chunk list recorded under the old
+  // name, unread (a 1 GiB file renamed costs no hashing), and the old name's
+  // deletion goes with it. Null when it is not one (or cannot be published so).
+  private async publishedAsMove(p: string, item: ScanEntry | null, record: IndexRecord | null): Promise<'file' | null> {
+    if (this.opts.receiveOnly || item?.type !== 'file' || (record !== null && record.kind !== 'deleted')) return null
+    for (const from of [...this.heldFiles].slice(-MOVES_LOOKED_AT)) {
+      const old = await this.opts.index.get(from)
+      if (old?.kind !== 'file' || old.ino !== item.ino || !sameFile(old, item)) continue
+      const chunks = await this.opts.content.chunksRecordedAt(from)
+      if (chunks === null || !(await this.publisher.publishMoved(p, item, record, chunks).catch(() => false))) return null // read it, then
+      this.heldFiles.delete(from)
+      if ((await scanPath(this.fs.root, from).catch(() => null)) === null) await this.publishOne(from, null, old)
+      return 'file'
+    }
+    return null
   }
 
   // A held file whose exact bytes were just published under another name was

@@ -96,8 +96,8 @@ export class Publisher {
   // Records the merged winner as what the disk holds, when it does (see isWinnerOnDisk).
   adopt(path: string, disk: ScanEntry | null, resolution: Resolution | null, record: IndexRecord | null): boolean {
     if (resolution === null || !isWinnerOnDisk(disk, resolution.winner)) return false
-    const { size, mtimeMs, executable } = disk!
-    this.ctx.index.put(path, { kind: 'file', size, mtimeMs, executable, ...fileVectors(resolution.vv, resolution.winner.meta.vv) }, record)
+    const { size, mtimeMs, executable, ino } = disk!
+    this.ctx.index.put(path, { kind: 'file', size, mtimeMs, executable, ino, ...fileVectors(resolution.vv, resolution.winner.meta.vv) }, record)
     return true
   }
 
@@ -119,8 +119,24 @@ export class Publisher {
     } finally {
       now.close(fd)
     }
+    await this.stageFile(path, record, chunks, { mtimeMs: stats.mtimeMs, executable: (stats.mode & 0o111) !== 0, ino: stats.ino })
+    return 'file'
+  }
+
+  // A file moved here (see LocalSide.publishPaths), as found on disk, is
+  // published with the chunk list recorded under its old name, unread. Not
+  // when its own history is kept and the store lacks any of those chunks (a
+  // file pulled from a peer): then it is read like any new file. Returns
+  // whether it was published.
+  async publishMoved(path: string, disk: ScanEntry, record: IndexRecord | null, chunks: Chunk[]): Promise<boolean> {
+    if (this.ctx.keepsOwn()) for (const c of chunks) if (!(await this.ctx.store.has(c.hash))) return false
+    await this.stageFile(path, record, chunks, disk)
+    return true
+  }
+
+  private async stageFile(path: string, record: IndexRecord | null, chunks: Chunk[], stats: Pick<ScanEntry, 'mtimeMs' | 'executable' | 'ino'>): Promise<void> {
     const size = chunks.reduce((sum, c) => sum + c.size, 0)
-    const executable = (stats.mode & 0o111) !== 0
+    const { executable, ino } = stats
     const manifest = encodeManifest(chunks)
     const text = manifestToText(manifest)
     const inline = text.length <= MAX_INLINE_MANIFEST
@@ -129,10 +145,9 @@ export class Publisher {
       const staged = await this.stage()
       const blob = inline ? null : await staged.blobs.put(manifest)
       await this.stageEntry(path, { executable, blob, metadata: meta }, inline ? 0 : manifest.byteLength)
-      this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, executable, vv: meta.vv }, record)
+      this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, executable, ino, vv: meta.vv }, record)
       await this.ctx.content.place(path, { writer: this.ctx.drives.ownKey, meta, blob }, chunks, record)
     })
-    return 'file'
   }
 
   // Chunks of the previous version here, when this device wrote it, are in
