@@ -124,6 +124,30 @@ describe('chunked sync', () => {
     expect(await holds(path.join(rootB, 'big.bin'), sha(original))).toBe(true)
   })
 
+  test('a directory renamed is moved on the other device, file by file, and read again on neither', async () => {
+    const { nodes } = await joinedNodes(env, 2)
+    const [a, b] = nodes as [HyperfoldNode, HyperfoldNode]
+    const [one, two] = [randomBytes(2 * MiB), randomBytes(3 * MiB)]
+    const [rootA, rootB] = await shareAndSync(env, a, b, 'Photos', 'top.bin', randomBytes(64))
+    await fs.mkdir(path.join(rootA, 'album'))
+    await fs.writeFile(path.join(rootA, 'album', 'one.jpg'), one)
+    await fs.writeFile(path.join(rootA, 'album', 'two.jpg'), two)
+    await waitUntil(() => holds(path.join(rootB, 'album', 'two.jpg'), sha(two)), 'the album on B')
+    await synced(b, 'Photos')
+    const inodes = await Promise.all(['one.jpg', 'two.jpg'].map(async (f) => (await fs.stat(path.join(rootB, 'album', f))).ino))
+    const readOnA = filesRead(a, 'Photos')
+    const before = received(b, a)
+
+    await fs.rename(path.join(rootA, 'album'), path.join(rootA, 'photos'))
+    await waitUntil(() => holds(path.join(rootB, 'photos', 'one.jpg'), sha(one)), 'the renamed album on B')
+    await waitUntil(() => holds(path.join(rootB, 'photos', 'two.jpg'), sha(two)), 'the renamed album on B')
+    await waitUntil(async () => ((await fs.stat(path.join(rootB, 'album')).catch(() => null)) === null ? true : undefined), 'the old directory gone on B')
+    await synced(b, 'Photos')
+    expect(await Promise.all(['one.jpg', 'two.jpg'].map(async (f) => (await fs.stat(path.join(rootB, 'photos', f))).ino))).toEqual(inodes)
+    expect(readOnA).toEqual([])
+    expect(received(b, a) - before).toBeLessThan(MiB / 2)
+  })
+
   test('a third device takes chunks from both devices that hold the file, and refuses the one that lies', async () => {
     const { nodes } = await joinedNodes(env, 3)
     const [a, b, c] = nodes as [HyperfoldNode, HyperfoldNode, HyperfoldNode]

@@ -59,6 +59,8 @@ export class LocalSide {
   private readonly deletions: DeletionDelay
   private readonly deletedHere = new Set<string>() // published as deleted since the last commit
   private readonly heldFiles = new Set<string>() // big enough to have a chunk record: see publishMoves
+  // Directories whose deletion is held, with their files by inode once a new file was looked up there (see movedFrom).
+  private readonly heldDirs = new Map<string, Map<number, string> | null>()
   private readonly stopped = new AbortController()
   private readonly scanSignal: AbortSignal
 
@@ -157,9 +159,11 @@ export class LocalSide {
       if (item === null && record?.kind !== 'deleted' && !due) {
         this.deletions.hold(p)
         if (record?.kind === 'file' && record.size >= CHUNK_MIN) this.heldFiles.add(p)
+        if (record?.kind === 'directory' && !this.heldDirs.has(p)) this.heldDirs.set(p, null)
         continue
       }
       this.heldFiles.delete(p)
+      this.heldDirs.delete(p)
       if (record?.kind === 'directory' && item?.type === 'directory') await this.rescanDirectory(p, item.ino, record)
       else if (record?.kind === 'directory') await this.publishGoneContents(p)
       const published = (await this.publishedAsMove(p, item, record)) ?? (await this.publishOne(p, item, record))
@@ -177,16 +181,35 @@ export class LocalSide {
   // deletion goes with it. Null when it is not one (or cannot be published so).
   private async publishedAsMove(p: string, item: ScanEntry | null, record: IndexRecord | null): Promise<'file' | null> {
     if (this.opts.receiveOnly || item?.type !== 'file' || (record !== null && record.kind !== 'deleted')) return null
-    for (const from of [...this.heldFiles].slice(-MOVES_LOOKED_AT)) {
-      const old = await this.opts.index.get(from)
-      if (old?.kind !== 'file' || old.ino !== item.ino || !sameFile(old, item)) continue
-      const chunks = await this.opts.content.chunksRecordedAt(from)
-      if (chunks === null || !(await this.publisher.publishMoved(p, item, record, chunks).catch(() => false))) return null // read it, then
-      this.heldFiles.delete(from)
-      if ((await scanPath(this.fs.root, from).catch(() => null)) === null) await this.publishOne(from, null, old)
-      return 'file'
+    const from = await this.movedFrom(item)
+    const old = from === null ? null : await this.opts.index.get(from)
+    if (from === null || old?.kind !== 'file' || old.ino !== item.ino || !sameFile(old, item)) return null
+    const chunks = await this.opts.content.chunksRecordedAt(from)
+    if (chunks === null || !(await this.publisher.publishMoved(p, item, record, chunks).catch(() => false))) return null // read it, then
+    this.heldFiles.delete(from)
+    if ((await scanPath(this.fs.root, from).catch(() => null)) === null) await this.publishOne(from, null, old)
+    return 'file'
+  }
+
+  // The held file, or the file in a held directory (a directory renamed), with the item's inode.
+  private async movedFrom(item: ScanEntry): Promise<string | null> {
+    for (const from of [...this.heldFiles].slice(-MOVES_LOOKED_AT)) if ((await this.opts.index.get(from))?.ino === item.ino) return from
+    for (const [dir, known] of this.heldDirs) {
+      const byInode = known ?? (await this.filesByInode(dir))
+      this.heldDirs.set(dir, byInode)
+      const from = byInode.get(item.ino)
+      if (from === undefined) continue
+      byInode.delete(item.ino)
+      return from
     }
     return null
+  }
+
+  private async filesByInode(dir: string): Promise<Map<number, string>> {
+    await this.publisher.commit() // records() reads what is flushed
+    const files = new Map<number, string>()
+    for await (const [sub, r] of this.opts.index.records(dir)) if (r.kind === 'file' && r.ino !== undefined && r.size >= CHUNK_MIN) files.set(r.ino, sub)
+    return files
   }
 
   // A held file whose exact bytes were just published under another name was
