@@ -21,6 +21,7 @@ import type { IndexRecord, LocalIndex } from './local-index'
 import { type Published, Publisher, type PublisherContext, changeOf, sameFile } from './publisher'
 import { type RootGuard, RootMissing } from './root-guard'
 import { type ScanPair, scanDiff } from './scan-diff'
+import { type Move, ScanMoves } from './scan-moves'
 import { type ScanEntry, scanDirectory, scanFolder, scanPath } from './scanner'
 
 // Files read and staged at once by a scan: their opens and reads overlap.
@@ -112,10 +113,21 @@ export class LocalSide {
     if (this.rules.problem !== null) return 0 // held back: nothing is published, nothing deleted
     await this.publisher.commit() // records() reads what is flushed, from a snapshot taken now
     let changes = 0
-    const pairs = scanDiff(scanFolder(this.fs.root, this.rules, this.scanSignal), this.opts.index.recordBatches())
-    await eachLimit(this.changed(pairs), SCAN_CONCURRENCY, async ({ path, disk, record }) => {
+    const publish = async ({ path, disk, record }: ScanPair) => {
       if ((await this.publishOne(path, disk, record)) !== null) changes++
+    }
+    const pairs = scanDiff(scanFolder(this.fs.root, this.rules, this.scanSignal), this.opts.index.recordBatches())
+    const moves = new ScanMoves()
+    await eachLimit(this.changed(pairs), SCAN_CONCURRENCY, async (pair) => {
+      if (!moves.holds(pair)) await publish(pair)
     })
+    const { moves: moved, others } = moves.pairs()
+    for (const move of moved) {
+      if (!(await this.publishMove(move))) others.push({ path: move.to, disk: move.disk, record: move.record }, { path: move.from, disk: null, record: move.old })
+      else changes += 2
+    }
+    await eachLimit(others, SCAN_CONCURRENCY, publish)
+    await eachLimit(moves.deletions(), SCAN_CONCURRENCY, publish)
     await this.publisher.commit()
     await this.removeEmptiedParents()
     return changes
@@ -180,15 +192,23 @@ export class LocalSide {
   // name, unread (a 1 GiB file renamed costs no hashing), and the old name's
   // deletion goes with it. Null when it is not one (or cannot be published so).
   private async publishedAsMove(p: string, item: ScanEntry | null, record: IndexRecord | null): Promise<'file' | null> {
-    if (this.opts.receiveOnly || item?.type !== 'file' || (record !== null && record.kind !== 'deleted')) return null
+    if (item?.type !== 'file' || (record !== null && record.kind !== 'deleted')) return null
     const from = await this.movedFrom(item)
     const old = from === null ? null : await this.opts.index.get(from)
     if (from === null || old?.kind !== 'file' || old.ino !== item.ino || !sameFile(old, item)) return null
-    const chunks = await this.opts.content.chunksRecordedAt(from)
-    if (chunks === null || !(await this.publisher.publishMoved(p, item, record, chunks).catch(() => false))) return null // read it, then
+    if (!(await this.publishMove({ from, old, to: p, disk: item, record }))) return null
     this.heldFiles.delete(from)
-    if ((await scanPath(this.fs.root, from).catch(() => null)) === null) await this.publishOne(from, null, old)
     return 'file'
+  }
+
+  // False when the move cannot be published as one (no chunk list at hand, a
+  // receive-only folder, chunks not in the store): the file is then read.
+  private async publishMove({ from, old, to, disk, record }: Move): Promise<boolean> {
+    if (this.opts.receiveOnly) return false
+    const chunks = await this.opts.content.chunksRecordedAt(from)
+    if (chunks === null || !(await this.publisher.publishMoved(to, disk, record, chunks).catch(() => false))) return false
+    if ((await scanPath(this.fs.root, from).catch(() => null)) === null) await this.publishOne(from, null, old)
+    return true
   }
 
   // The held file, or the file in a held directory (a directory renamed), with the item's inode.
