@@ -17,15 +17,14 @@ const NEW_FILES_HELD = 10_000
 export type Move = { from: string; old: IndexRecord; to: string; disk: ScanEntry; record: IndexRecord | null }
 
 export class ScanMoves {
-  private readonly gone = new Map<number, [string, IndexRecord]>() // by inode
-  private readonly goneWithout: [string, IndexRecord][] = [] // records from before inodes were kept
+  private readonly gone = new Map<number, [string, IndexRecord]>() // by inode, in the order met
   private readonly found: ScanPair[] = []
 
-  // Whether the pair waits for the end of the walk.
+  // Whether the pair waits for the end of the walk. (A record from before
+  // inodes were kept has none to be paired by.)
   holds({ path, disk, record }: ScanPair): boolean {
-    if (disk === null && record?.kind === 'file' && record.size >= CHUNK_MIN) {
-      if (record.ino === undefined) this.goneWithout.push([path, record])
-      else this.gone.set(record.ino, [path, record])
+    if (disk === null && record?.kind === 'file' && record.size >= CHUNK_MIN && record.ino !== undefined) {
+      this.gone.set(record.ino, [path, record])
       return true
     }
     const isNew = disk?.type === 'file' && disk.size >= CHUNK_MIN && (record === null || record.kind === 'deleted')
@@ -52,7 +51,6 @@ export class ScanMoves {
 
   // The deletions no move took, in the order met.
   deletions(): ScanPair[] {
-    const all = [...this.goneWithout, ...this.gone.values()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return all.map(([path, record]) => ({ path, disk: null, record }))
+    return [...this.gone.values()].map(([path, record]) => ({ path, disk: null, record }))
   }
 }
