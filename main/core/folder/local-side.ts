@@ -206,7 +206,8 @@ export class LocalSide {
   private async publishMove({ from, old, to, disk, record }: Move): Promise<boolean> {
     if (this.opts.receiveOnly) return false
     const chunks = await this.opts.content.chunksRecordedAt(from)
-    if (chunks === null || !(await this.publisher.publishMoved(to, disk, record, chunks).catch(() => false))) return false
+    const ref = await this.opts.index.manifest(from)
+    if (chunks === null || !(await this.publisher.publishMoved(to, disk, record, chunks, ref).catch(() => false))) return false
     if ((await scanPath(this.fs.root, from).catch(() => null)) === null) await this.publishOne(from, null, old)
     return true
   }

@@ -24,7 +24,7 @@ import type { FolderDrives } from './folder-drives'
 import type { FolderFs } from './folder-fs'
 import { type EntryMeta, MAX_INLINE_MANIFEST } from './entry-meta'
 import { encodeManifest, manifestToText } from './manifest'
-import { type IndexRecord, type LocalIndex, fileVectors } from './local-index'
+import { type IndexRecord, type LocalIndex, type ManifestRef, fileVectors } from './local-index'
 import { type Candidate, type Resolution, resolve } from './merge'
 import type { ScanEntry } from './scanner'
 import { bumpVector } from './version-vector'
@@ -124,17 +124,18 @@ export class Publisher {
   }
 
   // A file moved here (see LocalSide.publishPaths), as found on disk, is
-  // published with the chunk list recorded under its old name, unread. Not
-  // when its own history is kept and the store lacks any of those chunks (a
-  // file pulled from a peer): then it is read like any new file. Returns
-  // whether it was published.
-  async publishMoved(path: string, disk: ScanEntry, record: IndexRecord | null, chunks: Chunk[]): Promise<boolean> {
-    if (this.ctx.keepsOwn()) for (const c of chunks) if (!(await this.ctx.store.has(c.hash))) return false
-    await this.stageFile(path, record, chunks, disk)
+  // published with the chunk list recorded under its old name (`ref`),
+  // unread; a list this device wrote itself is pointed at, not written again,
+  // so peers already hold it. Not when its own history is kept and the store
+  // lacks any of those chunks (a file pulled from a peer): then it is read
+  // like any new file. Returns whether it was published.
+  async publishMoved(path: string, disk: ScanEntry, record: IndexRecord | null, chunks: Chunk[], ref: ManifestRef | null): Promise<boolean> {
+    if (this.ctx.keepsOwn() && !(await this.ctx.store.holdsAll(chunks.map((c) => c.hash)))) return false
+    await this.stageFile(path, record, chunks, disk, ref?.writer === this.ctx.drives.ownKey ? ref.blob : undefined)
     return true
   }
 
-  private async stageFile(path: string, record: IndexRecord | null, chunks: Chunk[], stats: Pick<ScanEntry, 'mtimeMs' | 'executable' | 'ino'>): Promise<void> {
+  private async stageFile(path: string, record: IndexRecord | null, chunks: Chunk[], stats: Pick<ScanEntry, 'mtimeMs' | 'executable' | 'ino'>, written?: BlobId): Promise<void> {
     const size = chunks.reduce((sum, c) => sum + c.size, 0)
     const { executable, ino } = stats
     const manifest = encodeManifest(chunks)
@@ -143,7 +144,7 @@ export class Publisher {
     const meta: EntryMeta = { ...this.meta('file', record, { size, mtime: Math.floor(stats.mtimeMs), executable }), format: 2, ...(inline ? { manifest: text } : {}) }
     await this.locked(async () => {
       const staged = await this.stage()
-      const blob = inline ? null : await staged.blobs.put(manifest)
+      const blob = inline ? null : (written ?? (await staged.blobs.put(manifest)))
       await this.stageEntry(path, { executable, blob, metadata: meta }, inline ? 0 : manifest.byteLength)
       this.ctx.index.put(path, { kind: 'file', size, mtimeMs: stats.mtimeMs, executable, ino, vv: meta.vv }, record)
       await this.ctx.content.place(path, { writer: this.ctx.drives.ownKey, meta, blob }, chunks, record)

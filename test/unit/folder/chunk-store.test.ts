@@ -43,6 +43,22 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 describe('ChunkStore put, get and has', () => {
+  test('holdsAll says whether every chunk named is here, before a flush, after one, and after a reopen', async () => {
+    const { chunks: first, reopen } = await opened()
+    const held = Array.from({ length: 40 }, () => randomBytes(20_000))
+    for (const bytes of held) await first.put(sha256(bytes), bytes)
+    const hashes = held.map(sha256)
+    const stranger = sha256(randomBytes(20_000))
+    expect(await first.holdsAll(hashes)).toBe(true) // their places still in memory
+    expect(await first.holdsAll([...hashes, stranger])).toBe(false)
+    await first.flush()
+    expect(await first.holdsAll(hashes)).toBe(true) // read back in one batch
+    const again = await reopen()
+    expect(await again.holdsAll(hashes)).toBe(true)
+    expect(await again.holdsAll([stranger, ...hashes])).toBe(false)
+    expect(await again.holdsAll([Buffer.alloc(5)])).toBe(false)
+  })
+
   test('gives back a chunk it stored, by its hash, from the pack it was appended to', async () => {
     const chunks = await store()
     const bytes = randomBytes(100_000)
