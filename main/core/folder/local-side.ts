@@ -15,7 +15,7 @@ import type { FolderDrives } from './folder-drives'
 import { FolderFs } from './folder-fs'
 import { parentOf } from './folder-path'
 import { FolderWatcher } from './folder-watcher'
-import { CHUNK_MIN } from './chunk-cuts'
+import { HeldMoves } from './held-moves'
 import { IgnoreRules } from './ignore-rules'
 import type { IndexRecord, LocalIndex } from './local-index'
 import { type Published, Publisher, type PublisherContext, changeOf, sameFile } from './publisher'
@@ -26,9 +26,6 @@ import { type ScanEntry, scanDirectory, scanFolder, scanPath } from './scanner'
 
 // Files read and staged at once by a scan: their opens and reads overlap.
 const SCAN_CONCURRENCY = 8
-// Held deletions looked at for a move each time a batch publishes a file: the
-// latest ones (a move's two halves come within moments of each other).
-const MOVES_LOOKED_AT = 64
 
 export interface LocalSideOptions {
   root: string
@@ -59,9 +56,7 @@ export class LocalSide {
   private watcher: FolderWatcher | null = null
   private readonly deletions: DeletionDelay
   private readonly deletedHere = new Set<string>() // published as deleted since the last commit
-  private readonly heldFiles = new Set<string>() // big enough to have a chunk record: see publishMoves
-  // Directories whose deletion is held, with their files by inode once a new file was looked up there (see movedFrom).
-  private readonly heldDirs = new Map<string, Map<number, string> | null>()
+  private readonly held: HeldMoves
   private readonly stopped = new AbortController()
   private readonly scanSignal: AbortSignal
 
@@ -75,6 +70,7 @@ export class LocalSide {
     const ctx = { deviceId, fs: this.fs, drives, index, content, store, keepsOwn: () => keepsOwn(opts.history()) }
     this.publisher = opts.guard === undefined ? new Publisher(ctx) : new GuardedPublisher(ctx, opts.guard)
     this.applier = new Applier({ ...ctx, publisher: this.publisher, receiveOnly: opts.receiveOnly, archives: () => archives(opts.history()) })
+    this.held = new HeldMoves(index, () => this.publisher.commit())
   }
 
   static async start(opts: LocalSideOptions): Promise<LocalSide> {
@@ -170,19 +166,17 @@ export class LocalSide {
       // Held with no record too: a pull may have just written the file and not recorded it yet.
       if (item === null && record?.kind !== 'deleted' && !due) {
         this.deletions.hold(p)
-        if (record?.kind === 'file' && record.size >= CHUNK_MIN) this.heldFiles.add(p)
-        if (record?.kind === 'directory' && !this.heldDirs.has(p)) this.heldDirs.set(p, null)
+        this.held.held(p, record)
         continue
       }
-      this.heldFiles.delete(p)
-      this.heldDirs.delete(p)
+      this.held.done(p)
       if (record?.kind === 'directory' && item?.type === 'directory') await this.rescanDirectory(p, item.ino, record)
       else if (record?.kind === 'directory') await this.publishGoneContents(p)
       const published = (await this.publishedAsMove(p, item, record)) ?? (await this.publishOne(p, item, record))
       if (published === 'file') files++
       queue.push(...((await this.watcher?.follow(p, item?.type === 'directory', published === 'directory')) ?? []))
     }
-    if (files > 0) await this.publishMoves()
+    if (files > 0) await this.publishMovedAway()
     await this.publisher.commit()
     await this.removeEmptiedParents()
   }
@@ -193,11 +187,11 @@ export class LocalSide {
   // deletion goes with it. Null when it is not one (or cannot be published so).
   private async publishedAsMove(p: string, item: ScanEntry | null, record: IndexRecord | null): Promise<'file' | null> {
     if (item?.type !== 'file' || (record !== null && record.kind !== 'deleted')) return null
-    const from = await this.movedFrom(item)
+    const from = await this.held.sourceOf(item)
     const old = from === null ? null : await this.opts.index.get(from)
     if (from === null || old?.kind !== 'file' || old.ino !== item.ino || !sameFile(old, item)) return null
     if (!(await this.publishMove({ from, old, to: p, disk: item, record }))) return null
-    this.heldFiles.delete(from)
+    this.held.done(from)
     return 'file'
   }
 
@@ -212,38 +206,17 @@ export class LocalSide {
     return true
   }
 
-  // The held file, or the file in a held directory (a directory renamed), with the item's inode.
-  private async movedFrom(item: ScanEntry): Promise<string | null> {
-    for (const from of [...this.heldFiles].slice(-MOVES_LOOKED_AT)) if ((await this.opts.index.get(from))?.ino === item.ino) return from
-    for (const [dir, known] of this.heldDirs) {
-      const byInode = known ?? (await this.filesByInode(dir))
-      this.heldDirs.set(dir, byInode)
-      const from = byInode.get(item.ino)
-      if (from === undefined) continue
-      byInode.delete(item.ino)
-      return from
-    }
-    return null
-  }
-
-  private async filesByInode(dir: string): Promise<Map<number, string>> {
-    await this.publisher.commit() // records() reads what is flushed
-    const files = new Map<number, string>()
-    for await (const [sub, r] of this.opts.index.records(dir)) if (r.kind === 'file' && r.ino !== undefined && r.size >= CHUNK_MIN) files.set(r.ino, sub)
-    return files
-  }
-
   // A held file whose exact bytes were just published under another name was
   // moved: its deletion goes out with the new name instead of a couple of
   // seconds later, so that peers move the file as well instead of copying it
   // (see Applier.moveHere). A root going away (what the hold is for) makes no
   // file appear, so its deletions never pass this test.
-  private async publishMoves(): Promise<void> {
-    for (const p of [...this.heldFiles].slice(-MOVES_LOOKED_AT)) {
+  private async publishMovedAway(): Promise<void> {
+    for (const p of this.held.latest()) {
       const record = await this.opts.index.get(p)
       const moved = record?.kind === 'file' && (await this.opts.content.movedTo(p, record.size)) !== null
       if (!moved || (await scanPath(this.fs.root, p).catch(() => null)) !== null) continue
-      this.heldFiles.delete(p)
+      this.held.done(p)
       await this.publishOne(p, null, record)
     }
   }

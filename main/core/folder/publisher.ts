@@ -34,7 +34,7 @@ import { bumpVector } from './version-vector'
 // not its bytes), to keep memory flat; and by age, so that a long scan of big
 // files shows them to peers one by one rather than all at its end. Within a
 // moment a batch stays whole: a move's new name and its old name's deletion
-// (see LocalSide.publishMoves) reach peers in one append, and peers move the file.
+// (see LocalSide.publishedAsMove) reach peers in one append, and peers move the file.
 const STAGED_ENTRIES = 1024
 const STAGED_BYTES = 16 << 20
 const STAGED_MS = 1000
