@@ -52,7 +52,6 @@ interface Session {
   timer: NodeJS.Timeout
   replicating: boolean
   lane: PeerLane | null
-  laneFromLower: boolean // the open lane was dialed by the device with the lower key
   dialing: boolean
   // Set once the peer has offered its lane.
   redial: LaneRedial | null
@@ -260,7 +259,7 @@ export class HyperfoldNode extends ReadyResource {
       session.heard = true // a member that sends no catalog does not hold "in sync" back for good
       if (!this.peers.has(conn)) this.refuse(conn, 'it did not prove it knows the keyphrase in time')
     }, timeout)
-    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false, lane: null, laneFromLower: false, dialing: false, redial: null, heard: false }
+    const session: Session = { channels: new Map(), chunks: new Map(), timer, replicating: false, lane: null, dialing: false, redial: null, heard: false }
     this.sessions.set(conn, session)
     conn.once('close', () => {
       clearTimeout(timer)
@@ -406,8 +405,7 @@ export class HyperfoldNode extends ReadyResource {
   // key dialed, so both keep the same one. Otherwise the newer lane wins: the
   // peer dialed again because the old one is gone on its side.
   private attachLane(conn: SwarmConnection, session: Session, stream: NoiseSecretStream): void {
-    const fromLower = stream.isInitiator === isLowerKey(conn)
-    if (session.lane !== null && session.laneFromLower && !fromLower) return void stream.destroy()
+    if (session.lane !== null && dialedByLower(conn, session.lane.stream) && !dialedByLower(conn, stream)) return void stream.destroy()
     session.lane?.close()
     const lane = new PeerLane(stream, {
       serve: (topic, folderId, ref) => this.folderSet?.serveChunk(topic, folderId, ref) ?? Promise.resolve(null),
@@ -423,7 +421,6 @@ export class HyperfoldNode extends ReadyResource {
       }
     })
     session.lane = lane
-    session.laneFromLower = fromLower
     session.redial?.opened()
     for (const entry of this.topics.values()) if (session.chunks.has(entry.keys.id)) lane.openTopic(entry.keys)
     this.peers.setLane(conn, lane)
@@ -472,6 +469,10 @@ export class HyperfoldNode extends ReadyResource {
 
 function isLowerKey(conn: SwarmConnection): boolean {
   return Buffer.compare(conn.publicKey, conn.remotePublicKey) < 0
+}
+
+function dialedByLower(conn: SwarmConnection, stream: NoiseSecretStream): boolean {
+  return stream.isInitiator === isLowerKey(conn)
 }
 
 function laneAddress(stream: NoiseSecretStream): string {

@@ -18,10 +18,10 @@ import { FolderWatcher } from './folder-watcher'
 import { HeldMoves } from './held-moves'
 import { IgnoreRules } from './ignore-rules'
 import type { IndexRecord, LocalIndex } from './local-index'
-import { type Published, Publisher, type PublisherContext, changeOf, sameFile } from './publisher'
+import { type Published, Publisher, type PublisherContext, changeOf } from './publisher'
 import { type RootGuard, RootMissing } from './root-guard'
 import { type ScanPair, scanDiff } from './scan-diff'
-import { type Move, ScanMoves } from './scan-moves'
+import { type Move, ScanMoves, isMovedFile } from './scan-moves'
 import { type ScanEntry, scanDirectory, scanFolder, scanPath } from './scanner'
 
 // Files read and staged at once by a scan: their opens and reads overlap.
@@ -189,7 +189,7 @@ export class LocalSide {
     if (item?.type !== 'file' || (record !== null && record.kind !== 'deleted')) return null
     const from = await this.held.sourceOf(item)
     const old = from === null ? null : await this.opts.index.get(from)
-    if (from === null || old?.kind !== 'file' || old.ino !== item.ino || !sameFile(old, item)) return null
+    if (from === null || old === null || !isMovedFile(old, item)) return null
     if (!(await this.publishMove({ from, old, to: p, disk: item, record }))) return null
     this.held.done(from)
     return 'file'

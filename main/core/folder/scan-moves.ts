@@ -14,6 +14,12 @@ import type { ScanEntry } from './scanner'
 // import) publishes the rest as it meets them.
 const NEW_FILES_HELD = 10_000
 
+// Whether the file found on disk is the one recorded, moved: the same inode,
+// size, mtime and mode (the scanner's test of an unchanged file, and the inode).
+export function isMovedFile(record: IndexRecord, disk: ScanEntry): boolean {
+  return record.kind === 'file' && disk.type === 'file' && record.ino === disk.ino && sameFile(record, disk)
+}
+
 export type Move = { from: string; old: IndexRecord; to: string; disk: ScanEntry; record: IndexRecord | null }
 
 export class ScanMoves {
@@ -39,7 +45,7 @@ export class ScanMoves {
     const others: ScanPair[] = []
     for (const pair of this.found) {
       const gone = this.gone.get(pair.disk!.ino)
-      if (gone === undefined || !sameFile(gone[1], pair.disk!)) {
+      if (gone === undefined || !isMovedFile(gone[1], pair.disk!)) {
         others.push(pair)
         continue
       }
