@@ -35,6 +35,58 @@ async function all(index: LocalIndex, under?: string): Promise<[string, IndexRec
   return out
 }
 
+// Counts the reads an index makes of db (it reads through a session), and can
+// hold their answers back until released.
+function watchReads(db: RocksDB): { count: number; answered: number; hold(): () => void } {
+  const watch = { count: 0, answered: 0, held: null as Promise<void> | null, hold: () => () => {} }
+  watch.hold = () => {
+    let release!: () => void
+    watch.held = new Promise((resolve) => (release = resolve))
+    return release
+  }
+  const session = db.session.bind(db)
+  const watched = new WeakSet<object>() // RocksDB hands its batches out again, to any session
+  db.session = (...args: Parameters<RocksDB['session']>) => {
+    const s = session(...args)
+    const read = s.read.bind(s)
+    s.read = (...readArgs: Parameters<RocksDB['read']>) => {
+      const batch = read(...readArgs)
+      if (watched.has(batch)) return batch
+      watched.add(batch)
+      const get = batch.get.bind(batch)
+      batch.get = (key: string | Buffer) => {
+        watch.count++
+        const answer = get(key)
+        void answer.then(() => watch.answered++, () => watch.answered++)
+        const held = watch.held
+        return held === null ? answer : held.then(() => answer)
+      }
+      return batch
+    }
+    return s
+  }
+  return watch
+}
+
+// A folder's index on a database whose reads are watched; reopen() opens
+// another index of the folder on it, as a restart would.
+async function openWatched(): Promise<{ index: LocalIndex; reads: ReturnType<typeof watchReads>; reopen(): Promise<LocalIndex> }> {
+  const db = await openIndexDb(await tempDir())
+  const reads = watchReads(db)
+  const indexes: LocalIndex[] = []
+  cleanups.push(async () => {
+    for (const index of indexes) await index.close()
+    await db.close()
+  })
+  const reopen = async (): Promise<LocalIndex> => {
+    const index = new LocalIndex(db, 'folder')
+    indexes.push(index)
+    await index.ready()
+    return index
+  }
+  return { index: await reopen(), reads, reopen }
+}
+
 // The Hyperbee an older version kept a folder's index in.
 async function legacyBee(storeDir: string, folderId: string, entries: [string, unknown][]): Promise<void> {
   const store = new Corestore(storeDir)
@@ -111,6 +163,36 @@ describe('LocalIndex on the node index database', () => {
     expect(await all(index)).toEqual([])
     await index.flush()
     expect(await all(index)).toEqual([['/a.txt', file(3)]])
+  })
+
+  test('what was read or written last is answered from memory, absent keys too', async () => {
+    const { index, reads } = await openWatched()
+    index.put('/a.txt', file(3), null)
+    await index.flush()
+    const before = reads.count
+    expect(await index.get('/a.txt')).toEqual(file(3)) // written: no read
+    expect(await index.get('/b.txt')).toBeNull()
+    expect(await index.locate('ee')).toBeNull()
+    expect(reads.count - before).toBe(2)
+    expect(await index.get('/b.txt')).toBeNull() // asked before: no read
+    expect(await index.locate('ee')).toBeNull()
+    expect(reads.count - before).toBe(2)
+  })
+
+  test('a read answered after a flush that replaced its key is not kept', async () => {
+    const { index, reads, reopen } = await openWatched()
+    index.put('/a.txt', file(3), null)
+    await index.flush()
+    const restarted = await reopen() // nothing of /a.txt in its memory
+    const release = reads.hold()
+    const early = restarted.get('/a.txt')
+    const answered = reads.answered
+    while (reads.answered === answered) await new Promise((resolve) => setImmediate(resolve)) // the 3 bytes' record is read; the answer held
+    restarted.put('/a.txt', file(9), null)
+    await restarted.flush()
+    release()
+    expect(await early).toEqual(file(3))
+    expect(await restarted.get('/a.txt')).toEqual(file(9))
   })
 
   test('two puts at one path that both read the same record before either wrote count it once', async () => {
