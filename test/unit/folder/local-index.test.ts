@@ -35,10 +35,10 @@ async function all(index: LocalIndex, under?: string): Promise<[string, IndexRec
   return out
 }
 
-// Counts the reads an index makes of db (it reads through a session), and can
+// Counts the reads an index makes of db (it reads through a session) and their batches, and can
 // hold their answers back until released.
-function watchReads(db: RocksDB): { count: number; answered: number; hold(): () => void } {
-  const watch = { count: 0, answered: 0, held: null as Promise<void> | null, hold: () => () => {} }
+function watchReads(db: RocksDB): { batches: number; count: number; answered: number; hold(): () => void } {
+  const watch = { batches: 0, count: 0, answered: 0, held: null as Promise<void> | null, hold: () => () => {} }
   watch.hold = () => {
     let release!: () => void
     watch.held = new Promise((resolve) => (release = resolve))
@@ -51,6 +51,7 @@ function watchReads(db: RocksDB): { count: number; answered: number; hold(): () 
     const read = s.read.bind(s)
     s.read = (...readArgs: Parameters<RocksDB['read']>) => {
       const batch = read(...readArgs)
+      watch.batches++
       if (watched.has(batch)) return batch
       watched.add(batch)
       const get = batch.get.bind(batch)
@@ -177,6 +178,21 @@ describe('LocalIndex on the node index database', () => {
     expect(await index.get('/b.txt')).toBeNull() // asked before: no read
     expect(await index.locate('ee')).toBeNull()
     expect(reads.count - before).toBe(2)
+  })
+
+  test('prefetch reads the records of many paths in one batch; get then finds them in memory', async () => {
+    const { index, reads, reopen } = await openWatched()
+    index.put('/a.txt', file(1), null)
+    index.put('/b.txt', file(2), null)
+    await index.flush()
+    const restarted = await reopen()
+    const [batches, gets] = [reads.batches, reads.count]
+    await restarted.prefetch(['/a.txt', '/b.txt', '/missing.txt'])
+    expect([reads.batches - batches, reads.count - gets]).toEqual([1, 3])
+    expect(await restarted.get('/a.txt')).toEqual(file(1))
+    expect(await restarted.get('/b.txt')).toEqual(file(2))
+    expect(await restarted.get('/missing.txt')).toBeNull()
+    expect([reads.batches - batches, reads.count - gets]).toEqual([1, 3])
   })
 
   test('a read answered after a flush that replaced its key is not kept', async () => {
