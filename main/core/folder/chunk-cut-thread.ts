@@ -1,6 +1,6 @@
 // A thread that finds where a big file's chunks end, so that the gear hash
-// (the cut, 1.2 s a GiB here) runs beside the main thread's hashing and
-// copying instead of before them.
+// (the cut: 0.4 s a GiB here in WebAssembly, see chunk-cut-wasm) runs beside
+// the main thread's hashing and copying instead of before them.
 //
 // One thread for the process, started by the first big file and stopped a
 // few seconds after the last: an idle node keeps no thread and its memory.
@@ -8,21 +8,24 @@
 // shared either, since copying out of a SharedArrayBuffer cost the main
 // thread as much as the hashing.
 //
-// The thread runs cutLengths from its source text rather than from a file of
-// its own: the CLI bundle, the desktop bundle and the tests (TypeScript run
-// from source) would each need that file at a place of their own. cutLengths
-// uses nothing but its arguments, so its text runs anywhere.
+// The thread runs its functions from their source text rather than from a
+// file of its own: the CLI bundle, the desktop bundle and the tests
+// (TypeScript run from source) would each need that file at a place of their
+// own. They use nothing but their arguments, so their text runs anywhere.
 import { Worker } from 'worker_threads'
 import { HyperfoldError } from '../../../contract/errors'
 import { CUT_RULES, cutLengths } from './chunk-cuts'
+import { gearCutLengths, gearModule, startGearScan } from './chunk-cut-wasm'
 
 const LINGER_MS = 5_000
 
 const SOURCE = `
 const { parentPort, workerData } = require('worker_threads')
-const cutLengths = (${cutLengths.toString()})
+const { rules, wasm } = workerData
+const gearCutLengths = (${gearCutLengths.toString()})
+const scan = (${startGearScan.toString()})(wasm, rules.gear)
 parentPort.on('message', ({ id, buffer, start, end, ended }) => {
-  const lengths = cutLengths(new Uint8Array(buffer), start, end, ended, workerData)
+  const lengths = gearCutLengths(scan, new Uint8Array(buffer), start, end, ended, rules)
   parentPort.postMessage({ id, buffer, lengths }, [buffer])
 })
 `
@@ -67,7 +70,7 @@ class CutThread {
   private started(): Worker | null {
     if (this.worker !== null) return this.worker
     try {
-      const worker = new Worker(SOURCE, { eval: true, workerData: CUT_RULES })
+      const worker = new Worker(SOURCE, { eval: true, workerData: { rules: CUT_RULES, wasm: gearModule(CUT_RULES) } })
       worker.unref()
       worker.on('message', (reply: Reply) => this.answer(reply))
       worker.on('error', (err) => this.fail(worker, err))

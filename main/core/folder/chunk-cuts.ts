@@ -40,8 +40,8 @@ export function cutPoints(data: Uint8Array): number[] {
   return cutLengths(data, 0, data.length, true, CUT_RULES).map((length) => (end += length))
 }
 
-// The rules of a cut, passed whole so that cutLengths needs nothing from its
-// module: the cut thread runs its source text.
+// The rules of a cut, passed whole: the cut thread (chunk-cut-wasm) cuts by
+// them with nothing from this module.
 export type CutRules = { min: number; avg: number; max: number; strict: number; loose: number; gear: Uint32Array }
 
 export const CUT_RULES: CutRules = { min: CHUNK_MIN, avg: CHUNK_AVG, max: CHUNK_MAX, strict: MASK_STRICT, loose: MASK_LOOSE, gear: GEAR }
@@ -49,8 +49,7 @@ export const CUT_RULES: CutRules = { min: CHUNK_MIN, avg: CHUNK_AVG, max: CHUNK_
 // The lengths of the chunks that begin at start, in order, as long as a
 // chunk's whole reach (rules.max bytes) is at hand, or to end when the bytes
 // end there. A chunk needs its first rules.min bytes untested.
-// Runs in the cut thread from its source text: it must use nothing but its
-// arguments.
+// The reference for the cut thread's WebAssembly loop, which must cut the same.
 export function cutLengths(data: Uint8Array, start: number, end: number, ended: boolean, rules: CutRules): number[] {
   const lengths: number[] = []
   while (end - start >= rules.max || (ended && start < end)) {
