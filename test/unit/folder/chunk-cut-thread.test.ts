@@ -1,13 +1,9 @@
 // The cut thread must cut exactly as the main thread does, and give the slab
 // it was handed back whole: the caller copies chunks out of it afterwards.
-import { createCipheriv, createHash } from 'crypto'
 import { describe, expect, test } from 'vitest'
 import { CHUNK_MAX, CUT_RULES, cutLengths } from '../../../main/core/folder/chunk-cuts'
 import { useCutThread } from '../../../main/core/folder/chunk-cut-thread'
-
-function seeded(seed: string, n: number): Buffer {
-  return createCipheriv('aes-256-ctr', createHash('sha256').update(seed).digest(), Buffer.alloc(16)).update(Buffer.alloc(n))
-}
+import { seeded } from '../../helpers/seeded'
 
 describe('the cut thread', () => {
   test('gives the lengths cutLengths gives, and the slab back with its bytes', async () => {

@@ -1,16 +1,12 @@
 // The cut thread's WebAssembly loop must cut exactly where the JavaScript
 // loop (the protocol's reference) cuts, from any start, ended or not.
-import { createCipheriv, createHash } from 'crypto'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { CHUNK_MAX, CUT_RULES, cutLengths } from '../../../main/core/folder/chunk-cuts'
 import { gearCutLengths, gearModule, startGearScan } from '../../../main/core/folder/chunk-cut-wasm'
+import { seeded } from '../../helpers/seeded'
 
 const MiB = 1 << 20
-
-function seeded(seed: string, n: number): Buffer {
-  return createCipheriv('aes-256-ctr', createHash('sha256').update(seed).digest(), Buffer.alloc(16)).update(Buffer.alloc(n))
-}
 
 describe('the gear hash in WebAssembly', () => {
   const scan = startGearScan(gearModule(CUT_RULES), CUT_RULES.gear)

@@ -1,6 +1,6 @@
 // Chunk boundaries are protocol: every device must cut the same bytes at the
 // same places, and an edit must change only the chunks around it.
-import { createCipheriv, createHash } from 'crypto'
+import { createHash } from 'crypto'
 import fs from 'fs/promises'
 import path from 'path'
 import fc from 'fast-check'
@@ -8,16 +8,11 @@ import { describe, expect, test } from 'vitest'
 import { CHUNK_MAX, CHUNK_MIN, cutPoints } from '../../../main/core/folder/chunk-cuts'
 import { type FileChunk, chunkFile } from '../../../main/core/folder/chunker'
 import { scratch } from '../../helpers/scratch'
+import { seeded } from '../../helpers/seeded'
 
 const { tempDir, cleanups } = scratch('hyperfold-chunker-')
 
 const MiB = 1 << 20
-
-// The same bytes for the same seed on every machine: an AES-256-CTR keystream.
-function seeded(seed: string, n: number): Buffer {
-  const cipher = createCipheriv('aes-256-ctr', createHash('sha256').update(seed).digest(), Buffer.alloc(16))
-  return cipher.update(Buffer.alloc(n))
-}
 
 function hashes(data: Buffer): string[] {
   let start = 0
